@@ -1,0 +1,247 @@
+//! Command-line definition and the subcommands.
+
+use crate::expect::{self, Observed, Recording};
+use crate::output::{self, FrameRecord, summary};
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use ctrack_capture::replay::Replayer;
+use ctrack_capture::{CaptureError, CaptureReader};
+use ctrack_core::{Conntrack, Sysctls, validate};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ctrack",
+    version,
+    about = "Linux conntrack in user space: replay captures and see the kernel's verdict for every packet"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Replay a capture (pcap or pcapng) through conntrack, one line per frame.
+    Replay(ReplayArgs),
+    /// List the conntrack knobs ctrack knows, with their values.
+    Sysctls(SysctlArgs),
+}
+
+/// Knob settings shared by every subcommand that tracks.
+#[derive(Args, Debug, Clone)]
+pub struct KnobArgs {
+    /// Read knobs from a sysctl.conf-style file (`net.netfilter.nf_conntrack_x = v`).
+    #[arg(long, value_name = "FILE")]
+    pub sysctl: Vec<PathBuf>,
+    /// Set one knob, NAME=VALUE (with or without `net.netfilter.`); repeatable, applied after --sysctl.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+}
+
+impl KnobArgs {
+    pub fn sysctls(&self) -> Result<Sysctls> {
+        let mut s = Sysctls::default();
+        for path in &self.sysctl {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            s.apply_conf(&text)
+                .with_context(|| format!("{}", path.display()))?;
+        }
+        for a in &self.set {
+            s.set_assignment(a).with_context(|| format!("--set {a}"))?;
+        }
+        Ok(s)
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SysctlArgs {
+    #[command(flatten)]
+    pub knobs: KnobArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// The capture file.
+    pub capture: PathBuf,
+    /// Output format for the per-frame lines.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: output::Format,
+    #[command(flatten)]
+    pub knobs: KnobArgs,
+    /// Write the table after the last frame, in /proc/net/nf_conntrack format (`-` = stdout).
+    #[arg(long, value_name = "FILE")]
+    pub dump_table: Option<PathBuf>,
+    /// Compare with a kernel recording (kernel-replay's packets.jsonl): print the
+    /// differing frames and a summary instead of every frame; exit 1 on any difference.
+    #[arg(long, value_name = "PACKETS_JSONL")]
+    pub expect: Option<PathBuf>,
+    /// Treat frames cut by the snaplen as the kernel treats a truncated packet
+    /// (dropped before conntrack) instead of padding them with zeros.
+    #[arg(long)]
+    pub strict_length: bool,
+    /// Accept IPv4 headers with a wrong checksum (captures with checksum
+    /// offload carry 0) instead of dropping them as the kernel does.
+    #[arg(long)]
+    pub ignore_ip_checksum: bool,
+    /// Cap every gap between frames at this many seconds (kernel-replay's --max-gap).
+    #[arg(long, value_name = "SECONDS")]
+    pub max_gap: Option<f64>,
+    /// The kernel's tick rate (CONFIG_HZ) whose jiffies conntrack compares.
+    #[arg(long, value_name = "HZ", default_value_t = ctrack_core::time::Jiffies::DEFAULT_HZ,
+          value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub hz: u32,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Replay(a) => replay(a),
+        Command::Sysctls(a) => {
+            let s = a.knobs.sysctls()?;
+            let mut out = io::stdout().lock();
+            for k in ctrack_core::sysctl::KNOBS {
+                writeln!(out, "net.netfilter.{} = {}", k.name, k.get(&s))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn open_capture(path: &Path) -> Result<CaptureReader> {
+    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let reader = io::BufReader::with_capacity(1 << 16, file);
+    CaptureReader::new(reader).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+fn progress(path: &Path, quiet: bool) -> Option<ProgressBar> {
+    if quiet || !io::stderr().is_terminal() {
+        return None;
+    }
+    let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} [{bar:40}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.enable_steady_tick(Duration::from_millis(200));
+    Some(pb)
+}
+
+fn replay(a: ReplayArgs) -> Result<ExitCode> {
+    let sysctl = a.knobs.sysctls()?;
+    let options = ctrack_core::Options {
+        validate: validate::Options {
+            verify_ip_checksum: !a.ignore_ip_checksum,
+        },
+        strict_length: a.strict_length,
+        jiffies: ctrack_core::time::Jiffies::new(a.hz),
+    };
+    let max_gap = match a.max_gap {
+        Some(s) if !(s.is_finite() && s >= 0.0) => {
+            bail!("--max-gap must be a non-negative number of seconds")
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    let recording = match &a.expect {
+        Some(p) => Some(Recording::load(p).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let reader = open_capture(&a.capture)?;
+    let mut replayer = Replayer::new(reader, Conntrack::new(sysctl, options), max_gap);
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let pb = progress(&a.capture, a.quiet);
+    let mut line = String::new();
+    let mut first: Option<(i64, u64)> = None;
+    let mut observed: Vec<(Observed, Option<String>)> = Vec::new();
+    let mut failure: Option<CaptureError> = None;
+    loop {
+        let step = match replayer.step() {
+            Ok(Some(s)) => s,
+            Ok(None) => break,
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        };
+        let (ts0, clock0) = *first.get_or_insert((step.frame.ts_nanos, step.now.as_nanos()));
+        if let Some(pb) = &pb
+            && step.frame.number % 1024 == 0
+        {
+            pb.set_position(step.frame.offset);
+        }
+        if recording.is_some() {
+            observed.push((
+                Observed::from_verdict(&step.verdict),
+                step.verdict.reason.as_ref().map(|r| r.to_string()),
+            ));
+            continue;
+        }
+        summary::summarize(&step.decoded, &mut line);
+        let rec = FrameRecord {
+            number: step.frame.number,
+            ts_nanos: step.frame.ts_nanos,
+            rel_nanos: step.frame.ts_nanos.saturating_sub(ts0),
+            clock_nanos: step.now.as_nanos().saturating_sub(clock0),
+            verdict: &step.verdict,
+            summary: &line,
+        };
+        if let Err(e) = output::write_record(a.format, &mut out, &rec) {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                return Ok(ExitCode::SUCCESS);
+            }
+            return Err(e.into());
+        }
+    }
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+
+    let now = replayer.clock().now();
+    if let Some(path) = &a.dump_table {
+        let table = replayer.conntrack().proc_table(now);
+        if path.as_os_str() == "-" {
+            out.write_all(table.as_bytes())?;
+        } else {
+            std::fs::write(path, table).with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+
+    let mut code = ExitCode::SUCCESS;
+    if let Some(rec) = &recording {
+        let diffs = expect::compare(&observed, rec).map_err(anyhow::Error::msg)?;
+        for d in &diffs {
+            writeln!(out, "{d}")?;
+        }
+        let n = observed.len();
+        writeln!(
+            out,
+            "expect: {}/{} frames agree with the kernel recording ({} differ)",
+            n - diffs.len(),
+            n,
+            diffs.len()
+        )?;
+        if !diffs.is_empty() {
+            code = ExitCode::from(1);
+        }
+    }
+    out.flush()?;
+    drop(out);
+    if let Some(e) = failure {
+        eprintln!("ctrack: {}: {e}", a.capture.display());
+        return Ok(ExitCode::from(2));
+    }
+    Ok(code)
+}

@@ -1,0 +1,312 @@
+//! Kernel recordings (`packets.jsonl` from `kernel-replay`) and the
+//! per-frame comparison with ctrack's verdicts.
+
+use ctrack_core::Verdict;
+use serde::Deserialize;
+use std::fmt;
+use std::path::Path;
+
+/// One line of a kernel `packets.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct KernelFrame {
+    pub i: u64,
+    pub ctstate: Option<String>,
+    pub ctdir: Option<String>,
+    #[serde(default)]
+    pub ctstatus: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub reason: Option<Vec<String>>,
+    #[serde(default = "sent_default")]
+    pub sent: bool,
+    #[serde(default)]
+    pub entry: Option<u64>,
+    #[serde(default)]
+    pub proto_state: Option<String>,
+}
+
+fn sent_default() -> bool {
+    true
+}
+
+/// The part of a verdict the kernel recordings hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observed {
+    pub ctstate: Option<String>,
+    pub ctdir: Option<String>,
+    pub ctstatus: Vec<String>,
+}
+
+impl Observed {
+    pub fn from_verdict(v: &Verdict) -> Observed {
+        let mut ctstatus: Vec<String> = v.status.reported_names().map(String::from).collect();
+        ctstatus.sort();
+        Observed {
+            ctstate: v.ctstate.map(|s| s.name().to_string()),
+            ctdir: v.dir.map(|d| d.name().to_string()),
+            ctstatus,
+        }
+    }
+
+    pub fn from_kernel(k: &KernelFrame) -> Observed {
+        let mut ctstatus = k.ctstatus.clone();
+        ctstatus.sort();
+        Observed {
+            ctstate: k.ctstate.clone(),
+            ctdir: k.ctdir.clone(),
+            ctstatus,
+        }
+    }
+}
+
+impl fmt::Display for Observed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} [{}]",
+            self.ctstate.as_deref().unwrap_or("null"),
+            self.ctdir.as_deref().unwrap_or("-"),
+            self.ctstatus.join(",")
+        )
+    }
+}
+
+/// A whole recording.
+#[derive(Debug, Clone)]
+pub struct Recording {
+    pub frames: Vec<KernelFrame>,
+}
+
+impl Recording {
+    pub fn load(path: &Path) -> Result<Recording, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Recording::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> Result<Recording, String> {
+        let mut frames = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let f: KernelFrame =
+                serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+            frames.push(f);
+        }
+        Ok(Recording { frames })
+    }
+
+    /// The kernel frames in the order of a capture with `count` frames: the
+    /// original capture (every line) or kernel-replay's `replayed.pcap`
+    /// (the lines without `"sent": false`).
+    pub fn aligned(&self, count: usize) -> Result<Vec<&KernelFrame>, String> {
+        if count == self.frames.len() {
+            return Ok(self.frames.iter().collect());
+        }
+        let sent: Vec<&KernelFrame> = self.frames.iter().filter(|f| f.sent).collect();
+        if count == sent.len() {
+            return Ok(sent);
+        }
+        Err(format!(
+            "the capture has {count} frames, the recording {} ({} sent)",
+            self.frames.len(),
+            sent.len()
+        ))
+    }
+}
+
+/// A frame where ctrack and the kernel disagree.
+#[derive(Debug, Clone)]
+pub struct Difference {
+    /// Our frame number.
+    pub frame: u64,
+    /// The recording's frame number.
+    pub kernel_frame: u64,
+    pub ours: Observed,
+    pub kernel: Observed,
+    pub our_reason: Option<String>,
+    pub kernel_note: Option<String>,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "frame {}: ctrack {}  kernel {}",
+            self.frame, self.ours, self.kernel
+        )?;
+        if self.kernel_frame != self.frame {
+            write!(f, " (kernel frame {})", self.kernel_frame)?;
+        }
+        if let Some(r) = &self.our_reason {
+            write!(f, "\n    ctrack: {r}")?;
+        }
+        if let Some(n) = &self.kernel_note {
+            write!(f, "\n    kernel: {n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Compare our observations (in capture order) with a recording.
+pub fn compare(
+    ours: &[(Observed, Option<String>)],
+    rec: &Recording,
+) -> Result<Vec<Difference>, String> {
+    let kernel = rec.aligned(ours.len())?;
+    let mut diffs = Vec::new();
+    for (n, ((o, reason), k)) in ours.iter().zip(kernel).enumerate() {
+        let ko = Observed::from_kernel(k);
+        if *o != ko {
+            let mut note = k.note.clone();
+            if let Some(r) = &k.reason {
+                let r = r.join("; ");
+                note = Some(match note {
+                    Some(n) => format!("{n}; {r}"),
+                    None => r,
+                });
+            }
+            diffs.push(Difference {
+                frame: n as u64 + 1,
+                kernel_frame: k.i,
+                ours: o.clone(),
+                kernel: ko,
+                our_reason: reason.clone(),
+                kernel_note: note,
+            });
+        }
+    }
+    Ok(diffs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REC: &str = r#"{"i": 1, "ctstate": "NEW", "ctdir": "ORIGINAL", "ctstatus": [], "note": null}
+{"i": 2, "ctstate": null, "ctdir": null, "ctstatus": [], "note": "runt", "sent": false}
+{"i": 3, "ctstate": "ESTABLISHED", "ctdir": "REPLY", "ctstatus": ["ASSURED", "SEEN_REPLY"], "note": null}
+"#;
+
+    fn obs(s: Option<&str>, d: Option<&str>, st: &[&str]) -> (Observed, Option<String>) {
+        let mut ctstatus: Vec<String> = st.iter().map(|s| s.to_string()).collect();
+        ctstatus.sort();
+        (
+            Observed {
+                ctstate: s.map(String::from),
+                ctdir: d.map(String::from),
+                ctstatus,
+            },
+            None,
+        )
+    }
+
+    #[test]
+    fn aligns_replayed_and_original_captures() {
+        let rec = Recording::parse(REC).unwrap();
+        assert_eq!(rec.aligned(3).unwrap().len(), 3);
+        let two = rec.aligned(2).unwrap();
+        assert_eq!(two[1].i, 3);
+        assert!(rec.aligned(5).is_err());
+    }
+
+    #[test]
+    fn status_order_does_not_matter() {
+        let rec = Recording::parse(REC).unwrap();
+        let ours = vec![
+            obs(Some("NEW"), Some("ORIGINAL"), &[]),
+            obs(
+                Some("ESTABLISHED"),
+                Some("REPLY"),
+                &["SEEN_REPLY", "ASSURED"],
+            ),
+        ];
+        assert!(compare(&ours, &rec).unwrap().is_empty());
+        let wrong = vec![
+            obs(Some("NEW"), Some("ORIGINAL"), &[]),
+            obs(Some("INVALID"), None, &[]),
+        ];
+        let d = compare(&wrong, &rec).unwrap();
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].frame, d[0].kernel_frame), (2, 3));
+        assert!(d[0].to_string().starts_with(
+            "frame 2: ctrack INVALID - []  kernel ESTABLISHED REPLY [ASSURED,SEEN_REPLY]"
+        ));
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        let e = Recording::parse("{\"i\": 1}\nnot json\n").unwrap_err();
+        assert!(e.starts_with("line 1:") || e.starts_with("line 2:"), "{e}");
+    }
+}
+
+/// A /proc/net/nf_conntrack line split into its timeout and the rest, with
+/// `use=` dropped (reference counts are not comparable).
+fn table_key(line: &str) -> Option<(String, i64)> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    if fields.len() < 6 {
+        return None;
+    }
+    let timeout: i64 = fields[4].parse().ok()?;
+    let rest: Vec<&str> = fields
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| *i != 4 && !f.starts_with("use="))
+        .map(|(_, f)| *f)
+        .collect();
+    Some((rest.join(" "), timeout))
+}
+
+/// Compare two /proc/net/nf_conntrack dumps as sets of entries, ignoring
+/// order and `use=`, allowing `slack` seconds on timeouts. Returns one line
+/// per entry found in only one of them.
+pub fn compare_tables(ours: &str, kernel: &str, slack: i64) -> Vec<String> {
+    let mut mine: Vec<(String, i64)> = ours.lines().filter_map(table_key).collect();
+    let mut diffs = Vec::new();
+    for line in kernel.lines().filter(|l| !l.trim().is_empty()) {
+        let Some((key, t)) = table_key(line) else {
+            diffs.push(format!("kernel line not understood: {line}"));
+            continue;
+        };
+        match mine
+            .iter()
+            .position(|(k, ot)| *k == key && (ot - t).abs() <= slack)
+        {
+            Some(i) => {
+                mine.swap_remove(i);
+            }
+            None => match mine.iter().position(|(k, _)| *k == key) {
+                Some(i) => {
+                    let (_, ot) = mine.swap_remove(i);
+                    diffs.push(format!("timeout {ot} instead of {t}: {line}"));
+                }
+                None => diffs.push(format!("only in the kernel's table: {line}")),
+            },
+        }
+    }
+    for (key, t) in mine {
+        diffs.push(format!("only in ctrack's table (timeout {t}): {key}"));
+    }
+    diffs
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::compare_tables;
+
+    #[test]
+    fn tables_compare_as_sets_with_slack() {
+        let k = "ipv4     2 udp      17 120 src=1.1.1.1 dst=2.2.2.2 sport=1 dport=2 src=2.2.2.2 dst=1.1.1.1 sport=2 dport=1 [ASSURED] mark=0 zone=0 use=2\n\
+                 ipv4     2 unknown  50 431 src=1.1.1.1 dst=3.3.3.3 [UNREPLIED] src=3.3.3.3 dst=1.1.1.1 mark=0 zone=0 use=2\n";
+        let o = "ipv4     2 unknown  50 430 src=1.1.1.1 dst=3.3.3.3 [UNREPLIED] src=3.3.3.3 dst=1.1.1.1 mark=0 zone=0 use=1\n\
+                 ipv4     2 udp      17 119 src=1.1.1.1 dst=2.2.2.2 sport=1 dport=2 src=2.2.2.2 dst=1.1.1.1 sport=2 dport=1 [ASSURED] mark=0 zone=0 use=2\n";
+        assert!(compare_tables(o, k, 1).is_empty());
+        let d = compare_tables(o, k, 0);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("timeout 119 instead of 120"));
+        let d = compare_tables("", k, 1);
+        assert_eq!(d.len(), 2);
+    }
+}

@@ -1,0 +1,75 @@
+//! The jsonl format: one object per frame.
+//!
+//! ```json
+//! {"i":1,"ts":1102274184.317453000,"t":0.000000000,"ctstate":"NEW","ctdir":"ORIGINAL","ctstatus":[],"reason":null,"kernel_log":null,"entry":1,"proto_state":null,"tuple":{"l3":"ipv4","proto":17,"src":"192.168.170.8","dst":"192.168.170.20","sport":32795,"dport":53},"padded":0,"summary":"IP ..."}
+//! ```
+//! `ts` is the capture timestamp and `t` the tracker clock since the first
+//! frame, both in seconds with nanosecond digits; `ctstate`/`ctdir`/`ctstatus`
+//! use the names of the kernel fixtures' packets.jsonl.
+
+use super::{FrameRecord, secs};
+use ctrack_core::Tuple;
+use ctrack_core::proto::{self, TupleKind};
+use std::io::{self, Write};
+
+fn string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn opt_string(s: Option<&str>) -> String {
+    s.map(string).unwrap_or_else(|| "null".into())
+}
+
+fn tuple_json(t: &Tuple) -> String {
+    let mut s = format!(
+        "{{\"l3\":\"{}\",\"proto\":{},\"src\":\"{}\",\"dst\":\"{}\"",
+        t.family.name(),
+        t.proto,
+        t.src_ip(),
+        t.dst_ip()
+    );
+    match proto::find(t.family, t.proto).tuple_kind() {
+        TupleKind::Ports => s.push_str(&format!(",\"sport\":{},\"dport\":{}", t.src_u, t.dst_u)),
+        TupleKind::Icmp => s.push_str(&format!(
+            ",\"type\":{},\"code\":{},\"id\":{}",
+            t.icmp_type(),
+            t.icmp_code(),
+            t.icmp_id()
+        )),
+        TupleKind::GreKeys => {
+            s.push_str(&format!(",\"srckey\":{},\"dstkey\":{}", t.src_u, t.dst_u))
+        }
+        TupleKind::AddressesOnly => {}
+    }
+    s.push('}');
+    s
+}
+
+pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
+    let v = r.verdict;
+    let status: Vec<String> = v.status.reported_names().map(string).collect();
+    let reason = v.reason.as_ref().map(|r| r.to_string());
+    let klog = v.reason.as_ref().and_then(|r| r.kernel_log());
+    writeln!(
+        out,
+        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":{},\"ctdir\":{},\"ctstatus\":[{}],\"reason\":{},\"kernel_log\":{},\"entry\":{},\"proto_state\":{},\"tuple\":{},\"padded\":{},\"summary\":{}}}",
+        r.number,
+        secs(r.ts_nanos),
+        secs(r.clock_nanos as i64),
+        opt_string(v.ctstate.map(|s| s.name())),
+        opt_string(v.dir.map(|d| d.name())),
+        status.join(","),
+        opt_string(reason.as_deref()),
+        opt_string(klog.as_deref()),
+        v.entry
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| "null".into()),
+        opt_string(v.proto_state),
+        v.tuple
+            .as_ref()
+            .map(tuple_json)
+            .unwrap_or_else(|| "null".into()),
+        v.padded,
+        string(r.summary),
+    )
+}

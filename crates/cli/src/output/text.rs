@@ -1,0 +1,40 @@
+//! The text format: frame number, relative time, ctstate, direction, entry,
+//! a tcpdump-like summary, and the reason for anything not plainly tracked.
+//!
+//! ```text
+//!     1     0.000000 NEW         ORIGINAL #1    IP 192.168.170.8.32795 > 192.168.170.20.53: UDP, length 34
+//!     2     0.000373 ESTABLISHED REPLY    #1    IP 192.168.170.20.53 > 192.168.170.8.32795: UDP, length 50 [SEEN_REPLY]
+//! ```
+
+use super::FrameRecord;
+use std::io::{self, Write};
+
+pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
+    let v = r.verdict;
+    let state = v.ctstate.map(|s| s.name()).unwrap_or("-");
+    let dir = v.dir.map(|d| d.name()).unwrap_or("-");
+    let entry = v
+        .entry
+        .map(|e| format!("#{e}"))
+        .unwrap_or_else(|| "-".into());
+    let rel = r.rel_nanos as f64 / 1e9;
+    write!(
+        out,
+        "{:>5} {:>12.6} {:<11} {:<8} {:<5} {}",
+        r.number, rel, state, dir, entry, r.summary
+    )?;
+    let flags: Vec<&str> = v.status.reported_names().collect();
+    if !flags.is_empty() {
+        write!(out, " [{}]", flags.join(","))?;
+    }
+    if let Some(p) = v.proto_state {
+        write!(out, " {p}")?;
+    }
+    if v.padded > 0 {
+        write!(out, " (padded {} bytes)", v.padded)?;
+    }
+    if let Some(reason) = &v.reason {
+        write!(out, " -- {reason}")?;
+    }
+    writeln!(out)
+}

@@ -1,0 +1,497 @@
+//! Every kernel recording under `tests/fixtures/kernel/` replayed through
+//! ctrack and compared frame by frame (ctstate, ctdir, ctstatus) and on the
+//! final table (`table.txt`, ignoring `use=`, timeouts ±1 s).
+//!
+//! Differences still expected are listed in
+//! `tests/fixtures/kernel/known-differences.toml`. The test fails when a
+//! frame (or table) not listed there differs, and when a listed one now
+//! agrees, so the list can only shrink. It prints the agreement per fixture
+//! and overall.
+//!
+//! `CTRACK_BLESS=shrink` rewrites the list without the entries that now
+//! agree; `CTRACK_BLESS=grow` also adds the new differences, classified by
+//! the issue expected to fix them (review the result before committing).
+//! `CTRACK_FIXTURE=substring` runs only the matching fixtures.
+
+use ctrack::expect::{self, Observed, Recording};
+use ctrack_capture::CaptureReader;
+use ctrack_capture::replay::Replayer;
+use ctrack_core::{Conntrack, CtState, Reason, Sysctls, Timestamp};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/kernel")
+}
+
+#[derive(Debug, Deserialize)]
+struct KnownFile {
+    #[serde(default)]
+    known: Vec<Known>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Known {
+    fixture: String,
+    #[serde(default)]
+    issue: Option<u32>,
+    reason: String,
+    #[serde(default)]
+    frames: String,
+    #[serde(default)]
+    table: bool,
+}
+
+fn parse_frames(spec: &str) -> Result<BTreeSet<u64>, String> {
+    let mut out = BTreeSet::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (a, b),
+            None => (part, part),
+        };
+        let a: u64 = a
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad frame range `{part}`"))?;
+        let b: u64 = b
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad frame range `{part}`"))?;
+        if a > b {
+            return Err(format!("bad frame range `{part}`"));
+        }
+        out.extend(a..=b);
+    }
+    Ok(out)
+}
+
+fn format_frames(frames: &BTreeSet<u64>) -> String {
+    let mut out = String::new();
+    let mut it = frames.iter().copied().peekable();
+    while let Some(a) = it.next() {
+        let mut b = a;
+        while it.peek() == Some(&(b + 1)) {
+            b = it.next().unwrap_or(b);
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if a == b {
+            let _ = write!(out, "{a}");
+        } else {
+            let _ = write!(out, "{a}-{b}");
+        }
+    }
+    out
+}
+
+/// Why a frame is expected to differ, for `CTRACK_BLESS=grow`.
+fn classify(
+    ours: &ctrack_core::Verdict,
+    kernel: &expect::KernelFrame,
+    entry_proto: Option<u8>,
+) -> (Option<u32>, &'static str) {
+    let note = kernel.note.as_deref().unwrap_or("");
+    if matches!(ours.reason, Some(Reason::Fragment)) || note.contains("fragment") {
+        return (
+            Some(8),
+            "IP fragments are not reassembled yet (nf_defrag): no verdict on the completing fragment",
+        );
+    }
+    if kernel.ctstatus.iter().any(|s| s == "EXPECTED") {
+        return (
+            Some(7),
+            "conntrack helpers and expectations are not implemented yet: the expected connection is not RELATED/EXPECTED",
+        );
+    }
+    let proto = ours.tuple.map(|t| t.proto).or(entry_proto);
+    let proto = if ours.ctstate == Some(CtState::Related) {
+        entry_proto.or(proto)
+    } else {
+        proto
+    };
+    match proto {
+        Some(6) => (
+            Some(4),
+            "TCP is tracked without its state machine until the TCP tracker lands (no ASSURED, no INVALID, no TCP timeouts)",
+        ),
+        Some(132) => (
+            Some(5),
+            "SCTP is tracked without its state machine until the SCTP tracker lands",
+        ),
+        _ => (None, "UNCLASSIFIED: explain me"),
+    }
+}
+
+/// Why a final table differs, for `CTRACK_BLESS=grow`: the issues whose
+/// entries differ.
+fn classify_table(lines: &[String], frames: &[FrameDiff]) -> (Option<u32>, String) {
+    let mut parts: BTreeMap<u32, &str> = BTreeMap::new();
+    for l in lines {
+        if l.contains(" tcp ") {
+            parts.insert(4, "TCP entries (state column, timeouts, ASSURED)");
+        } else if l.contains(" sctp ") {
+            parts.insert(5, "SCTP entries (state column, timeouts)");
+        } else if frames.iter().any(|f| f.issue == Some(8)) {
+            parts.insert(8, "entries of fragmented datagrams");
+        } else if frames.iter().any(|f| f.issue == Some(7)) {
+            parts.insert(7, "entries made or changed by helpers");
+        } else {
+            parts.insert(0, "UNCLASSIFIED: explain me");
+        }
+    }
+    let issue = parts.keys().copied().find(|&i| i != 0);
+    let text = parts
+        .iter()
+        .map(|(i, t)| {
+            if *i == 0 {
+                t.to_string()
+            } else {
+                format!("{t} (issue {i})")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    (issue, format!("final table: {text}"))
+}
+
+struct FrameDiff {
+    frame: u64,
+    issue: Option<u32>,
+    reason: &'static str,
+    text: String,
+}
+
+struct Outcome {
+    name: String,
+    frames: usize,
+    diffs: Vec<FrameDiff>,
+    table: Vec<String>,
+    error: Option<String>,
+}
+
+fn strict_length(meta: &serde_json::Value) -> bool {
+    meta.pointer("/options/pad_truncated")
+        .and_then(|v| v.as_bool())
+        == Some(false)
+}
+
+fn run_fixture(dir: &Path, name: &str) -> Outcome {
+    let mut out = Outcome {
+        name: name.to_string(),
+        frames: 0,
+        diffs: Vec::new(),
+        table: Vec::new(),
+        error: None,
+    };
+    let r = (|| -> Result<(), String> {
+        let meta: serde_json::Value = std::fs::read_to_string(dir.join("meta.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(serde_json::Value::Null);
+        let mut sysctl = Sysctls::default();
+        let conf = std::fs::read_to_string(dir.join("sysctl.conf"))
+            .map_err(|e| format!("sysctl.conf: {e}"))?;
+        sysctl
+            .apply_conf(&conf)
+            .map_err(|e| format!("sysctl.conf: {e}"))?;
+        let options = ctrack_core::Options {
+            strict_length: strict_length(&meta),
+            ..Default::default()
+        };
+        let file = std::fs::File::open(dir.join("replayed.pcap"))
+            .map_err(|e| format!("replayed.pcap: {e}"))?;
+        let reader =
+            CaptureReader::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+        let mut rp = Replayer::new(reader, Conntrack::new(sysctl, options), None);
+        let rec = Recording::load(&dir.join("packets.jsonl"))?;
+        let mut verdicts = Vec::new();
+        let mut entry_proto: HashMap<u64, u8> = HashMap::new();
+        while let Some(step) = rp.step().map_err(|e| e.to_string())? {
+            if let (Some(CtState::New), Some(e), Some(t)) =
+                (step.verdict.ctstate, step.verdict.entry, step.verdict.tuple)
+            {
+                entry_proto.insert(e, t.proto);
+            }
+            verdicts.push(step.verdict);
+        }
+        out.frames = verdicts.len();
+        let kernel = rec.aligned(verdicts.len())?;
+        for (n, (v, k)) in verdicts.iter().zip(kernel).enumerate() {
+            let o = Observed::from_verdict(v);
+            let ko = Observed::from_kernel(k);
+            if o != ko {
+                let ep = v.entry.and_then(|e| entry_proto.get(&e).copied());
+                let (issue, reason) = classify(v, k, ep);
+                out.diffs.push(FrameDiff {
+                    frame: n as u64 + 1,
+                    issue,
+                    reason,
+                    text: format!(
+                        "frame {}: ctrack {o}  kernel {ko}{}",
+                        n + 1,
+                        v.reason
+                            .as_ref()
+                            .map(|r| format!(" ({r})"))
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+        }
+        if let Ok(table) = std::fs::read_to_string(dir.join("table.txt")) {
+            let elapsed: f64 = std::fs::read_to_string(dir.join("table.elapsed"))
+                .ok()
+                .and_then(|t| t.trim().parse().ok())
+                .unwrap_or(0.0);
+            let at: Timestamp = rp.clock().now() + Duration::from_secs_f64(elapsed.max(0.0));
+            let ours = rp.conntrack().proc_table(at);
+            out.table = expect::compare_tables(&ours, &table, 1);
+        }
+        Ok(())
+    })();
+    out.error = r.err();
+    out
+}
+
+fn discover(root: &Path) -> Vec<(PathBuf, String)> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.join("packets.jsonl").is_file() && p.join("replayed.pcap").is_file() {
+                    let name = p
+                        .strip_prefix(root)
+                        .unwrap_or(&p)
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    found.push((p.clone(), name));
+                } else {
+                    stack.push(p);
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    found
+}
+
+fn write_known(path: &Path, known: &[Known]) -> std::io::Result<()> {
+    let mut s = String::from(
+        "# Frames, and final tables, where ctrack still differs from the kernel's recording.\n\
+         # crates/cli/tests/kernel_fixtures.rs fails when an unlisted frame differs and when a\n\
+         # listed one agrees: this list only shrinks. `issue` is the issue expected to fix the\n\
+         # entry; entries without one are differences no implementation can remove.\n",
+    );
+    let mut sorted = known.to_vec();
+    sorted.sort_by(|a, b| (a.fixture.as_str(), a.issue).cmp(&(b.fixture.as_str(), b.issue)));
+    for k in sorted {
+        if k.frames.is_empty() && !k.table {
+            continue;
+        }
+        let _ = write!(s, "\n[[known]]\nfixture = {:?}\n", k.fixture);
+        if let Some(i) = k.issue {
+            let _ = writeln!(s, "issue = {i}");
+        }
+        let _ = writeln!(s, "reason = {:?}", k.reason);
+        if !k.frames.is_empty() {
+            let _ = writeln!(s, "frames = {:?}", k.frames);
+        }
+        if k.table {
+            let _ = writeln!(s, "table = true");
+        }
+    }
+    std::fs::write(path, s)
+}
+
+fn main() -> ExitCode {
+    let root = root();
+    let known_path = root.join("known-differences.toml");
+    let known: Vec<Known> = match std::fs::read_to_string(&known_path) {
+        Ok(t) => match toml::from_str::<KnownFile>(&t) {
+            Ok(k) => k.known,
+            Err(e) => {
+                eprintln!("{}: {e}", known_path.display());
+                return ExitCode::FAILURE;
+            }
+        },
+        Err(_) => Vec::new(),
+    };
+    let bless = std::env::var("CTRACK_BLESS").ok();
+    let only = std::env::var("CTRACK_FIXTURE").ok();
+    let fixtures: Vec<(PathBuf, String)> = discover(&root)
+        .into_iter()
+        .filter(|(_, n)| only.as_deref().is_none_or(|o| n.contains(o)))
+        .collect();
+    if fixtures.is_empty() {
+        eprintln!("no kernel fixtures under {}", root.display());
+        return ExitCode::FAILURE;
+    }
+
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .min(8);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((dir, name)) = fixtures.get(i) else {
+                        break;
+                    };
+                    let o = run_fixture(dir, name);
+                    results.lock().unwrap_or_else(|p| p.into_inner()).push(o);
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+
+    // What the list says, per fixture.
+    let mut listed: BTreeMap<&str, (BTreeSet<u64>, bool)> = BTreeMap::new();
+    for k in &known {
+        let e = listed.entry(k.fixture.as_str()).or_default();
+        match parse_frames(&k.frames) {
+            Ok(f) => e.0.extend(f),
+            Err(err) => {
+                eprintln!("{}: fixture {}: {err}", known_path.display(), k.fixture);
+                return ExitCode::FAILURE;
+            }
+        }
+        e.1 |= k.table;
+    }
+
+    let mut failures = Vec::new();
+    let (mut agree, mut total) = (0usize, 0usize);
+    let mut new_known: Vec<Known> = Vec::new();
+    for r in &results {
+        if let Some(e) = &r.error {
+            failures.push(format!("{}: {e}", r.name));
+            continue;
+        }
+        total += r.frames;
+        agree += r.frames - r.diffs.len();
+        let (list, table_listed) = listed.get(r.name.as_str()).cloned().unwrap_or_default();
+        let differing: BTreeSet<u64> = r.diffs.iter().map(|d| d.frame).collect();
+        let unlisted: Vec<&FrameDiff> = r
+            .diffs
+            .iter()
+            .filter(|d| !list.contains(&d.frame))
+            .collect();
+        let fixed: Vec<u64> = list.difference(&differing).copied().collect();
+        let table_differs = !r.table.is_empty();
+        println!(
+            "{:<62} {:>6}/{:<6} frames agree{}",
+            r.name,
+            r.frames - r.diffs.len(),
+            r.frames,
+            if table_differs { ", table differs" } else { "" }
+        );
+        for d in unlisted.iter().take(10) {
+            failures.push(format!("{}: not in known-differences: {}", r.name, d.text));
+        }
+        if unlisted.len() > 10 {
+            failures.push(format!(
+                "{}: ... and {} more unlisted differing frames",
+                r.name,
+                unlisted.len() - 10
+            ));
+        }
+        if !fixed.is_empty() {
+            failures.push(format!(
+                "{}: frames {} now agree with the kernel: remove them from known-differences.toml",
+                r.name,
+                format_frames(&fixed.iter().copied().collect())
+            ));
+        }
+        if table_differs && !table_listed {
+            for t in r.table.iter().take(10) {
+                failures.push(format!("{}: final table: {t}", r.name));
+            }
+        }
+        if !table_differs && table_listed {
+            failures.push(format!(
+                "{}: the final table now agrees: remove `table = true`",
+                r.name
+            ));
+        }
+
+        // The list as it should be now.
+        for k in known.iter().filter(|k| k.fixture == r.name) {
+            let frames: BTreeSet<u64> = parse_frames(&k.frames)
+                .unwrap_or_default()
+                .intersection(&differing)
+                .copied()
+                .collect();
+            new_known.push(Known {
+                frames: format_frames(&frames),
+                table: k.table && table_differs,
+                ..k.clone()
+            });
+        }
+        if bless.as_deref() == Some("grow") {
+            let mut by_class: BTreeMap<(Option<u32>, &str), BTreeSet<u64>> = BTreeMap::new();
+            for d in &unlisted {
+                by_class
+                    .entry((d.issue, d.reason))
+                    .or_default()
+                    .insert(d.frame);
+            }
+            for ((issue, reason), frames) in by_class {
+                new_known.push(Known {
+                    fixture: r.name.clone(),
+                    issue,
+                    reason: reason.to_string(),
+                    frames: format_frames(&frames),
+                    table: false,
+                });
+            }
+            if table_differs && !table_listed {
+                let (issue, reason) = classify_table(&r.table, &r.diffs);
+                new_known.push(Known {
+                    fixture: r.name.clone(),
+                    issue,
+                    reason,
+                    frames: String::new(),
+                    table: true,
+                });
+            }
+        }
+    }
+    println!(
+        "kernel agreement: {agree}/{total} frames ({:.2}%) over {} fixtures",
+        100.0 * agree as f64 / total.max(1) as f64,
+        results.len()
+    );
+    if bless.is_some() && only.is_none() {
+        if let Err(e) = write_known(&known_path, &new_known) {
+            eprintln!("writing {}: {e}", known_path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("rewrote {}", known_path.display());
+        return ExitCode::SUCCESS;
+    }
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        for f in &failures {
+            eprintln!("FAIL {f}");
+        }
+        eprintln!("{} problems", failures.len());
+        ExitCode::FAILURE
+    }
+}

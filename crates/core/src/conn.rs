@@ -1,0 +1,78 @@
+//! One connection-tracking entry, as `struct nf_conn`.
+
+use crate::ctinfo::Direction;
+use crate::status::Status;
+use crate::time::Timestamp;
+use crate::tuple::Tuple;
+
+/// Per-protocol private state (`ct->proto`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtoState {
+    /// Protocols with nothing to remember (generic, ICMP).
+    None,
+    /// `ct->proto.udp`: when the entry stops being "new" for the 2-second
+    /// stream rule.
+    Udp { stream_ts: Timestamp },
+    /// `ct->proto.gre`: the timeouts this entry uses, in seconds (a helper
+    /// such as PPTP may raise them).
+    Gre { timeout: u32, stream_timeout: u32 },
+}
+
+/// Packet and byte counters of one direction (`nf_conntrack_acct`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counter {
+    pub packets: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Conn {
+    /// `tuplehash[IP_CT_DIR_ORIGINAL]` and `[IP_CT_DIR_REPLY]`.
+    pub tuples: [Tuple; 2],
+    pub status: Status,
+    /// When the entry dies unless refreshed (`ct->timeout`).
+    pub expires: Timestamp,
+    pub proto: ProtoState,
+    /// Entry number, counted from 1 in order of confirmation (0 before).
+    pub seq: u64,
+    pub mark: u32,
+    pub zone: u16,
+    pub counters: [Counter; 2],
+    /// When the entry was created.
+    pub start: Timestamp,
+}
+
+impl Conn {
+    pub fn new(orig: Tuple, reply: Tuple, now: Timestamp) -> Conn {
+        Conn {
+            tuples: [orig, reply],
+            status: Status::empty(),
+            expires: now,
+            proto: ProtoState::None,
+            seq: 0,
+            mark: 0,
+            zone: 0,
+            counters: [Counter::default(); 2],
+            start: now,
+        }
+    }
+
+    pub fn tuple(&self, dir: Direction) -> &Tuple {
+        &self.tuples[dir.index()]
+    }
+
+    pub fn is_confirmed(&self) -> bool {
+        self.status.contains(Status::CONFIRMED)
+    }
+
+    /// `nf_ct_is_expired()`: the timeout is at or before `now`, give or
+    /// take `slack` (half a jiffy, see [`crate::time::Jiffies`]).
+    pub fn is_expired(&self, now: Timestamp, slack: std::time::Duration) -> bool {
+        self.expires <= now + slack
+    }
+
+    /// Whole seconds left, as /proc prints them (`nf_ct_expires() / HZ`).
+    pub fn remaining_secs(&self, now: Timestamp) -> u64 {
+        (self.expires - now).as_secs()
+    }
+}

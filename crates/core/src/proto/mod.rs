@@ -1,0 +1,206 @@
+//! Protocol trackers: one implementation of [`L4Proto`] per protocol, as the
+//! kernel has one `nf_conntrack_l4proto` per `nf_conntrack_proto_*.c`.
+//!
+//! The core (`tracker`) knows nothing protocol-specific: it asks the tracker
+//! for the tuple, its inverse, the ICMP-error check, and the per-packet state
+//! update, and lets it print its part of the /proc line.
+
+mod generic;
+mod gre;
+mod icmp;
+mod icmpv6;
+mod inet_error;
+mod pending;
+mod udp;
+
+use crate::conn::Conn;
+use crate::ctinfo::{CtInfo, Direction};
+use crate::reason::Reason;
+use crate::status::Status;
+use crate::sysctl::Sysctls;
+use crate::table::{ConnId, Table};
+use crate::time::{Jiffies, Timestamp, secs};
+use crate::tuple::{Family, Tuple};
+use crate::wire::{header_at, ip_proto};
+use core::fmt;
+
+/// What the ICMP/ICMPv6 error check (`nf_conntrack_icmp*_error()`) decided,
+/// before any table lookup by the packet's own tuple.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorOutcome {
+    /// Not an error message: track the packet by its own tuple.
+    Continue,
+    /// `IP_CT_UNTRACKED` (ICMPv6 neighbour discovery and MLD).
+    Untracked(Reason),
+    /// RELATED to an existing entry, in the given direction.
+    Related { id: ConnId, dir: Direction },
+    /// `-NF_ACCEPT`: INVALID.
+    Invalid(Reason),
+}
+
+/// The result of a tracker's per-packet step (`->packet()` return values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PacketOutcome {
+    /// NF_ACCEPT.
+    Accept,
+    /// -NF_ACCEPT: the packet is INVALID, the entry unchanged.
+    Invalid(Reason),
+    /// -NF_DROP: INVALID and dropped.
+    Drop(Reason),
+}
+
+/// What a tracker's error check can read.
+pub struct ErrorCtx<'a> {
+    pub family: Family,
+    /// The whole IP packet (trimmed to its IP length).
+    pub pkt: &'a [u8],
+    /// Offset of the layer-4 header.
+    pub dataoff: usize,
+    pub sysctl: &'a Sysctls,
+    pub table: &'a Table,
+    pub now: Timestamp,
+}
+
+/// What a tracker's packet step can read and change.
+pub struct PacketCtx<'a> {
+    pub conn: &'a mut Conn,
+    pub ctinfo: CtInfo,
+    pub family: Family,
+    pub pkt: &'a [u8],
+    pub dataoff: usize,
+    pub now: Timestamp,
+    pub sysctl: &'a Sysctls,
+    pub jiffies: Jiffies,
+}
+
+impl PacketCtx<'_> {
+    /// `nf_ct_refresh_acct()`: the entry now dies `timeout` seconds from now
+    /// (unless it has a fixed timeout); count the packet.
+    pub fn refresh(&mut self, timeout: u32) {
+        if !self.conn.status.contains(Status::FIXED_TIMEOUT) {
+            self.conn.expires = self.now + secs(timeout);
+        }
+        self.account();
+    }
+
+    /// `nf_ct_acct_update()`.
+    pub fn account(&mut self) {
+        let c = &mut self.conn.counters[self.ctinfo.direction().index()];
+        c.packets += 1;
+        c.bytes += self.pkt.len() as u64;
+    }
+
+    pub fn confirmed(&self) -> bool {
+        self.conn.is_confirmed()
+    }
+
+    pub fn seen_reply(&self) -> bool {
+        self.conn.status.contains(Status::SEEN_REPLY)
+    }
+}
+
+/// What the two protocol words of a tuple hold, for printing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TupleKind {
+    Ports,
+    Icmp,
+    GreKeys,
+    AddressesOnly,
+}
+
+/// One protocol tracker.
+pub trait L4Proto: Sync {
+    /// The /proc name (`l4proto_name()`): "udp", "icmp"..., "unknown".
+    fn name(&self) -> &'static str;
+
+    /// How `print_tuple()` shows this protocol's words.
+    fn tuple_kind(&self) -> TupleKind {
+        TupleKind::AddressesOnly
+    }
+
+    /// `nf_ct_get_tuple()`'s protocol part: fill `src_u` / `dst_u` from the
+    /// layer-4 header at `dataoff`. False when the header is too short.
+    fn pkt_to_tuple(&self, _pkt: &[u8], _dataoff: usize, _tuple: &mut Tuple) -> bool {
+        true
+    }
+
+    /// `nf_ct_invert_tuple()`'s protocol part. False when the packet has no
+    /// reply (ICMP types without an answer type).
+    fn invert(&self, orig: &Tuple, inverse: &mut Tuple) -> bool {
+        inverse.src_u = orig.dst_u;
+        inverse.dst_u = orig.src_u;
+        true
+    }
+
+    /// `nf_conntrack_handle_icmp()`: only ICMP and ICMPv6 look at the packet
+    /// before the lookup.
+    fn error(&self, _ctx: &ErrorCtx<'_>) -> ErrorOutcome {
+        ErrorOutcome::Continue
+    }
+
+    /// The per-packet state update (`nf_conntrack_*_packet()`). Called for
+    /// new (unconfirmed) entries too; `ctx.confirmed()` tells them apart.
+    fn packet(&self, ctx: &mut PacketCtx<'_>) -> PacketOutcome;
+
+    /// `->print_conntrack()`: the protocol's part of a /proc line after the
+    /// timeout (TCP state, GRE timeouts), with its trailing space.
+    fn print_conntrack(&self, _conn: &Conn, _out: &mut dyn fmt::Write) -> fmt::Result {
+        Ok(())
+    }
+
+    /// The protocol state name for reports (TCP/SCTP state), if any.
+    fn state_name(&self, _conn: &Conn) -> Option<&'static str> {
+        None
+    }
+
+    /// A note to attach to every verdict this tracker gives (used while a
+    /// protocol is tracked by a stand-in).
+    fn note(&self) -> Option<Reason> {
+        None
+    }
+}
+
+static GENERIC: generic::Generic = generic::Generic;
+static UDP: udp::Udp = udp::Udp { lite: false };
+static UDPLITE: udp::Udp = udp::Udp { lite: true };
+static ICMP: icmp::Icmp = icmp::Icmp;
+static ICMPV6: icmpv6::Icmpv6 = icmpv6::Icmpv6;
+static GRE: gre::Gre = gre::Gre;
+static TCP_PENDING: pending::Pending = pending::Pending {
+    proto: ip_proto::TCP,
+    name: "tcp",
+    issue: 4,
+};
+static SCTP_PENDING: pending::Pending = pending::Pending {
+    proto: ip_proto::SCTP,
+    name: "sctp",
+    issue: 5,
+};
+
+/// `nf_ct_l4proto_find()`: the tracker for a protocol in a family. ICMP is
+/// only tracked over IPv4 and ICMPv6 only over IPv6; DCCP has no tracker in
+/// the kernels ctrack is checked against, so it is generic.
+pub fn find(family: Family, proto: u8) -> &'static dyn L4Proto {
+    match (proto, family) {
+        (ip_proto::TCP, _) => &TCP_PENDING,
+        (ip_proto::UDP, _) => &UDP,
+        (ip_proto::UDPLITE, _) => &UDPLITE,
+        (ip_proto::ICMP, _) => &ICMP,
+        (ip_proto::ICMPV6, _) => &ICMPV6,
+        (ip_proto::GRE, _) => &GRE,
+        (ip_proto::SCTP, _) => &SCTP_PENDING,
+        _ => &GENERIC,
+    }
+}
+
+/// `nf_ct_get_tuple_ports()`: the first 4 bytes of the header are the ports.
+pub(crate) fn ports_to_tuple(pkt: &[u8], dataoff: usize, tuple: &mut Tuple) -> bool {
+    match header_at(pkt, dataoff, 4) {
+        Some(h) => {
+            tuple.src_u = u16::from_be_bytes([h[0], h[1]]);
+            tuple.dst_u = u16::from_be_bytes([h[2], h[3]]);
+            true
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,522 @@
+//! The tracker: `nf_conntrack_in()` and `__nf_conntrack_confirm()` of
+//! `nf_conntrack_core.c`, plus the checks a packet passes before it (see
+//! `validate`). Sans-I/O: bytes and a timestamp in, a [`Verdict`] out.
+//!
+//! A packet's path, as the kernel's PREROUTING hook takes it on a bridge:
+//! 1. the IP header checks (`validate`); a failure means no ctstate;
+//! 2. defragmentation (not yet: fragments get no ctstate, see [`Reason::Fragment`]);
+//! 3. `get_l4proto()`: find the layer-4 header;
+//! 4. for ICMP/ICMPv6, the error check (RELATED, UNTRACKED or INVALID);
+//! 5. `resolve_normal_ct()`: tuple, lookup (expired entries are reaped),
+//!    or a new unconfirmed entry if the tuple can be inverted;
+//! 6. the protocol tracker's packet step (which may make it INVALID);
+//! 7. SEEN_REPLY on the first reply;
+//! 8. confirmation: a new entry enters the table (every packet is accepted
+//!    when no ruleset is given).
+
+use crate::conn::Conn;
+use crate::ctinfo::{CtInfo, CtState, Direction};
+use crate::proto::{self, ErrorCtx, ErrorOutcome, PacketCtx, PacketOutcome};
+use crate::reason::Reason;
+use crate::stats::Stats;
+use crate::status::Status;
+use crate::sysctl::Sysctls;
+use crate::table::{ConnId, Table};
+use crate::time::{Jiffies, Timestamp};
+use crate::tuple::{Addr, Family, Tuple};
+use crate::validate;
+use crate::wire::link::Network;
+use crate::wire::{header_at, ip_proto, ipv4, ipv6};
+use std::hash::BuildHasher;
+
+/// How conntrack classified one packet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// None: the packet never got a conntrack verdict.
+    pub ctstate: Option<CtState>,
+    /// The packet's direction in its entry (NEW, ESTABLISHED, RELATED only).
+    pub dir: Option<Direction>,
+    /// The entry's status after the packet (empty without an entry).
+    pub status: Status,
+    /// Why the packet is INVALID, UNTRACKED or without a verdict; or a note
+    /// on an accepted packet.
+    pub reason: Option<Reason>,
+    /// Number of the entry (from 1, in order of creation).
+    pub entry: Option<u64>,
+    /// The packet's own tuple, when it has one.
+    pub tuple: Option<Tuple>,
+    /// Protocol state of the entry after the packet (TCP/SCTP).
+    pub proto_state: Option<&'static str>,
+    /// Zero bytes added because the capture cut the packet short.
+    pub padded: usize,
+}
+
+impl Verdict {
+    /// A verdict for a packet conntrack never saw.
+    pub fn without_conntrack(reason: Reason) -> Verdict {
+        Verdict {
+            ctstate: None,
+            dir: None,
+            status: Status::empty(),
+            reason: Some(reason),
+            entry: None,
+            tuple: None,
+            proto_state: None,
+            padded: 0,
+        }
+    }
+
+    fn invalid(reason: Reason, tuple: Option<Tuple>) -> Verdict {
+        Verdict {
+            ctstate: Some(CtState::Invalid),
+            tuple,
+            ..Verdict::without_conntrack(reason)
+        }
+    }
+
+    fn untracked(reason: Reason) -> Verdict {
+        Verdict {
+            ctstate: Some(CtState::Untracked),
+            ..Verdict::without_conntrack(reason)
+        }
+    }
+}
+
+/// How the tracker treats captures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    pub validate: validate::Options,
+    /// Treat a packet captured shorter than it was sent as the kernel treats
+    /// a truncated skb (dropped before conntrack). Off (default), the
+    /// missing bytes are taken to be zeros.
+    pub strict_length: bool,
+    /// The kernel's tick, for time comparisons (see [`Jiffies`]).
+    pub jiffies: Jiffies,
+}
+
+/// The most bytes ctrack will pad a cut packet to (IPv4's maximum total
+/// length and an IPv6 jumbogram's practical limit of GRO super-packets).
+pub const MAX_PADDED_LEN: usize = 256 * 1024;
+
+/// Reason `get_l4proto()` gave up.
+pub type NoProto = &'static str;
+
+/// `get_l4proto()` for a packet starting at its IP header: offset and
+/// number of the layer-4 protocol.
+pub fn get_l4proto(family: Family, pkt: &[u8]) -> Result<(usize, u8), NoProto> {
+    match family {
+        Family::Ipv4 => {
+            let h = header_at(pkt, 0, ipv4::MIN_HEADER_LEN).ok_or("IPv4 header too short")?;
+            let p = ipv4::Packet::new_unchecked(h);
+            if p.frag_offset() != 0 {
+                return Err("a non-first IPv4 fragment");
+            }
+            let dataoff = usize::from(h[0] & 0x0f) * 4;
+            if dataoff > pkt.len() {
+                return Err("IPv4 header longer than the packet");
+            }
+            if dataoff == 0 {
+                return Err("IPv4 header length 0");
+            }
+            Ok((dataoff, p.protocol()))
+        }
+        Family::Ipv6 => {
+            let up = ipv6::skip_exthdr(pkt)
+                .ok_or("IPv6 extension headers unreadable or No Next Header")?;
+            if up.frag_off & !0x7 != 0 {
+                return Err("a non-first IPv6 fragment");
+            }
+            Ok((up.offset, up.protocol))
+        }
+    }
+}
+
+/// `nf_ct_get_tuple()`'s address part.
+pub fn base_tuple(family: Family, pkt: &[u8], proto: u8) -> Option<Tuple> {
+    let (src, dst) = match family {
+        Family::Ipv4 => {
+            let a = header_at(pkt, 12, 8)?;
+            (
+                Addr::v4([a[0], a[1], a[2], a[3]]),
+                Addr::v4([a[4], a[5], a[6], a[7]]),
+            )
+        }
+        Family::Ipv6 => {
+            let a = header_at(pkt, 8, 32)?;
+            let mut s = [0; 16];
+            let mut d = [0; 16];
+            s.copy_from_slice(&a[..16]);
+            d.copy_from_slice(&a[16..]);
+            (Addr::v6(s), Addr::v6(d))
+        }
+    };
+    Some(Tuple::new(family, proto, src, dst))
+}
+
+/// Entries looked at by the early-drop search (`NF_CT_EVICTION_RANGE`).
+const EVICTION_RANGE: usize = 8;
+
+/// Connection tracking for one network namespace.
+#[derive(Debug)]
+pub struct Conntrack {
+    sysctl: Sysctls,
+    options: Options,
+    table: Table,
+    stats: Stats,
+    scratch: Vec<u8>,
+    reaped: Vec<Conn>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl Conntrack {
+    pub fn new(sysctl: Sysctls, options: Options) -> Conntrack {
+        Conntrack {
+            sysctl,
+            options,
+            table: Table::new(options.jiffies),
+            stats: Stats::default(),
+            scratch: Vec::new(),
+            reaped: Vec::new(),
+            hasher: Default::default(),
+        }
+    }
+
+    pub fn sysctls(&self) -> &Sysctls {
+        &self.sysctl
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    pub fn table(&self) -> &Table {
+        &self.table
+    }
+
+    /// Entries removed since the last call (expired or evicted).
+    pub fn take_reaped(&mut self) -> Vec<Conn> {
+        std::mem::take(&mut self.reaped)
+    }
+
+    /// Live entries at `now`, by entry number.
+    pub fn entries(&self, now: Timestamp) -> Vec<&Conn> {
+        self.table.live(now).into_iter().map(|(_, c)| c).collect()
+    }
+
+    /// `/proc/net/nf_conntrack` at `now`.
+    pub fn proc_table(&self, now: Timestamp) -> String {
+        let opts = crate::procfs::ProcOptions {
+            acct: self.sysctl.acct != 0,
+            timestamp: self.sysctl.timestamp != 0,
+        };
+        let mut out = String::new();
+        for c in self.entries(now) {
+            crate::procfs::write_line(&mut out, c, now, opts);
+        }
+        out
+    }
+
+    /// Remove every entry expired at `now` (the garbage collector's effect).
+    pub fn expire(&mut self, now: Timestamp) {
+        let before = self.reaped.len();
+        self.table.reap_all(now, &mut self.reaped);
+        self.stats.expired += (self.reaped.len() - before) as u64;
+    }
+
+    /// One packet arriving at `now`: `data` is the network-layer packet as
+    /// captured, `wire_len` its length on the wire (larger when the capture
+    /// cut it).
+    pub fn process(
+        &mut self,
+        now: Timestamp,
+        network: Network,
+        data: &[u8],
+        wire_len: usize,
+    ) -> Verdict {
+        let family = match network {
+            Network::Ipv4 => Family::Ipv4,
+            Network::Ipv6 => Family::Ipv6,
+            Network::Other(ethertype) => {
+                return Verdict::without_conntrack(Reason::NotIp { ethertype });
+            }
+        };
+        let before = self.reaped.len();
+        self.table.sweep(now, &mut self.reaped);
+        self.stats.expired += (self.reaped.len() - before) as u64;
+
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut padded = 0;
+        let data = if !self.options.strict_length && data.len() < wire_len {
+            let target = wire_len.min(MAX_PADDED_LEN).max(data.len());
+            scratch.clear();
+            scratch.extend_from_slice(data);
+            scratch.resize(target, 0);
+            padded = target - data.len();
+            &scratch[..]
+        } else {
+            data
+        };
+        let mut v = self.ip_in(now, family, data);
+        v.padded = padded;
+        self.scratch = scratch;
+        v
+    }
+
+    fn ip_in(&mut self, now: Timestamp, family: Family, data: &[u8]) -> Verdict {
+        let pkt = match family {
+            Family::Ipv4 => validate::ipv4(data, &self.options.validate),
+            Family::Ipv6 => validate::ipv6(data),
+        };
+        let pkt = match pkt {
+            Ok(p) => p,
+            Err(r) => return Verdict::without_conntrack(r),
+        };
+        if is_fragment(family, pkt) {
+            return Verdict::without_conntrack(Reason::Fragment);
+        }
+        // br_nf_forward_ip() validates the (now trimmed) packet again; an
+        // IPv6 hop-by-hop header that the payload length cut off fails there,
+        // after conntrack saw the packet and before it was confirmed.
+        if family == Family::Ipv6 && validate::ipv6(pkt).is_err() {
+            let v = self.track(now, family, pkt, false);
+            return Verdict {
+                tuple: v.tuple,
+                ..Verdict::without_conntrack(Reason::ForwardDrop(
+                    "IPv6 hop-by-hop header beyond the payload length",
+                ))
+            };
+        }
+        self.track(now, family, pkt, true)
+    }
+
+    /// `nf_conntrack_in()` plus confirmation, for a packet that passed the
+    /// IP checks and is not a fragment.
+    pub fn conntrack_in(&mut self, now: Timestamp, family: Family, pkt: &[u8]) -> Verdict {
+        self.track(now, family, pkt, true)
+    }
+
+    /// `nf_conntrack_in()`; a new entry is confirmed only if `confirm`.
+    fn track(&mut self, now: Timestamp, family: Family, pkt: &[u8], confirm: bool) -> Verdict {
+        let (dataoff, protonum) = match get_l4proto(family, pkt) {
+            Ok(x) => x,
+            Err(why) => {
+                self.stats.invalid += 1;
+                return Verdict::invalid(Reason::NoL4Proto(why), None);
+            }
+        };
+        let l4 = proto::find(family, protonum);
+
+        if protonum == ip_proto::ICMP || protonum == ip_proto::ICMPV6 {
+            let ectx = ErrorCtx {
+                family,
+                pkt,
+                dataoff,
+                sysctl: &self.sysctl,
+                table: &self.table,
+                now,
+            };
+            match l4.error(&ectx) {
+                ErrorOutcome::Continue => {}
+                ErrorOutcome::Untracked(r) => return Verdict::untracked(r),
+                ErrorOutcome::Invalid(r) => {
+                    self.stats.error += 1;
+                    return Verdict::invalid(r, None);
+                }
+                ErrorOutcome::Related { id, dir } => {
+                    let conn = self.table.get(id).expect("found entries exist");
+                    let tuple = base_tuple(family, pkt, protonum).map(|mut t| {
+                        l4.pkt_to_tuple(pkt, dataoff, &mut t);
+                        t
+                    });
+                    return Verdict {
+                        ctstate: Some(CtState::Related),
+                        dir: Some(dir),
+                        status: conn.status,
+                        reason: None,
+                        entry: Some(conn.seq),
+                        tuple,
+                        proto_state: l4.state_name(conn),
+                        padded: 0,
+                    };
+                }
+            }
+        }
+
+        let Some(mut tuple) = base_tuple(family, pkt, protonum) else {
+            self.stats.invalid += 1;
+            return Verdict::invalid(Reason::NoL4Proto("addresses unreadable"), None);
+        };
+        if !l4.pkt_to_tuple(pkt, dataoff, &mut tuple) {
+            self.stats.invalid += 1;
+            return Verdict::invalid(Reason::NoTuple { proto: protonum }, None);
+        }
+
+        let (found, dead) = self.table.find_reap(&tuple, now);
+        if let Some(d) = dead {
+            self.stats.expired += 1;
+            self.reaped.push(d);
+        }
+        let (id, ctinfo, created) = match found {
+            Some((id, dir)) => {
+                self.stats.found += 1;
+                let status = self.table.get(id).map(|c| c.status).unwrap_or_default();
+                let ctinfo = if dir == Direction::Reply {
+                    CtInfo::Established(Direction::Reply)
+                } else if status.contains(Status::SEEN_REPLY) {
+                    CtInfo::Established(Direction::Original)
+                } else if status.contains(Status::EXPECTED) {
+                    CtInfo::Related(Direction::Original)
+                } else {
+                    CtInfo::New
+                };
+                (id, ctinfo, false)
+            }
+            None => {
+                let mut inverse = tuple.swapped_addrs();
+                if !l4.invert(&tuple, &mut inverse) {
+                    self.stats.invalid += 1;
+                    return Verdict::invalid(
+                        Reason::NoInverse {
+                            proto: protonum,
+                            kind: tuple.icmp_type(),
+                        },
+                        Some(tuple),
+                    );
+                }
+                if !self.make_room(&tuple) {
+                    self.stats.drop += 1;
+                    return Verdict {
+                        tuple: Some(tuple),
+                        ..Verdict::without_conntrack(Reason::TableFull)
+                    };
+                }
+                let id = self.table.alloc(Conn::new(tuple, inverse, now));
+                (id, CtInfo::New, true)
+            }
+        };
+
+        let conn = self.table.get_mut(id).expect("entry just found or made");
+        let mut pctx = PacketCtx {
+            conn,
+            ctinfo,
+            family,
+            pkt,
+            dataoff,
+            now,
+            sysctl: &self.sysctl,
+            jiffies: self.options.jiffies,
+        };
+        let outcome = l4.packet(&mut pctx);
+        let (reason, drop) = match outcome {
+            PacketOutcome::Accept => (None, false),
+            PacketOutcome::Invalid(r) => (Some(r), false),
+            PacketOutcome::Drop(r) => (Some(r), true),
+        };
+        if let Some(r) = reason {
+            if created {
+                self.table.remove(id);
+            }
+            self.stats.invalid += 1;
+            if drop {
+                self.stats.drop += 1;
+            }
+            return Verdict::invalid(r, Some(tuple));
+        }
+        if ctinfo == CtInfo::Established(Direction::Reply) {
+            conn.status.insert(Status::SEEN_REPLY);
+        }
+        if created && !confirm {
+            self.table.remove(id);
+            return Verdict {
+                ctstate: Some(ctinfo.state()),
+                dir: Some(ctinfo.direction()),
+                tuple: Some(tuple),
+                ..Verdict::without_conntrack(Reason::ForwardDrop("not confirmed"))
+            };
+        }
+        if created {
+            if self.table.confirm(id) {
+                self.stats.insert += 1;
+            } else {
+                self.table.remove(id);
+                self.stats.insert_failed += 1;
+                self.stats.drop += 1;
+                return Verdict {
+                    tuple: Some(tuple),
+                    ..Verdict::without_conntrack(Reason::TableFull)
+                };
+            }
+        }
+        let conn = self.table.get(id).expect("confirmed entry");
+        Verdict {
+            ctstate: Some(ctinfo.state()),
+            dir: Some(ctinfo.direction()),
+            status: conn.status,
+            reason: l4.note(),
+            entry: Some(conn.seq),
+            tuple: Some(tuple),
+            proto_state: l4.state_name(conn),
+            padded: 0,
+        }
+    }
+
+    /// `__nf_conntrack_alloc()`'s limit: with `nf_conntrack_max` entries,
+    /// one entry that is not ASSURED must be evicted (`early_drop()`), or
+    /// the new packet is refused.
+    fn make_room(&mut self, tuple: &Tuple) -> bool {
+        let max = self.sysctl.max as usize;
+        if max == 0 || self.table.count() < max {
+            return true;
+        }
+        let hint = self.hasher.hash_one(tuple);
+        match self.table.early_drop_candidate(hint, EVICTION_RANGE) {
+            Some(victim) => {
+                if let Some(c) = self.table.remove(victim) {
+                    self.reaped.push(c);
+                }
+                self.stats.early_drop += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The entry a verdict names, if it is still in the table.
+    pub fn entry(&self, seq: u64, now: Timestamp) -> Option<&Conn> {
+        self.entries(now).into_iter().find(|c| c.seq == seq)
+    }
+
+    /// Look up the entry a tuple belongs to (either direction).
+    pub fn lookup(&self, tuple: &Tuple, now: Timestamp) -> Option<(&Conn, Direction)> {
+        let (id, dir): (ConnId, Direction) = self.table.find(tuple, now)?;
+        Some((self.table.get(id)?, dir))
+    }
+}
+
+/// A fragment nf_defrag would hold: IPv4 with MF or an offset; IPv6 with a
+/// Fragment header that has an offset or the M flag. An IPv6 atomic
+/// fragment (offset 0, M=0) is "reassembled" at once and tracked.
+fn is_fragment(family: Family, pkt: &[u8]) -> bool {
+    match family {
+        Family::Ipv4 => ipv4::Packet::new_unchecked(pkt).is_fragment(),
+        Family::Ipv6 => {
+            let (hs, n) = ipv6::ext_headers::<8>(pkt);
+            hs[..n]
+                .iter()
+                .flatten()
+                .filter(|h| h.kind == ip_proto::FRAGMENT)
+                .any(|h| {
+                    match header_at(pkt, h.offset, ipv6::FragmentHeader::LEN)
+                        .map(ipv6::FragmentHeader::parse)
+                    {
+                        Some(Ok(f)) => f.offset != 0 || f.more,
+                        _ => true,
+                    }
+                })
+        }
+    }
+}
