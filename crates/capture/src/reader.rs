@@ -71,19 +71,47 @@ fn link_of(value: i32) -> LinkType {
 impl CaptureReader {
     /// Open a capture; fails with `NotACapture` (offset 0) when the file is
     /// neither format.
-    pub fn new<R: Read + Send + 'static>(reader: R) -> Result<Self, CaptureError> {
+    pub fn new<R: Read + Send + 'static>(mut reader: R) -> Result<Self, CaptureError> {
         let err = |kind| CaptureError {
             frame: 1,
             offset: 0,
             kind,
         };
+        // Peek at the magic number so a damaged header is told apart from a
+        // file that is no capture at all.
+        let mut head = [0u8; 4];
+        let mut got = 0;
+        while got < head.len() {
+            match reader.read(&mut head[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(err(ErrorKind::Io(e.to_string()))),
+            }
+        }
+        let known = got == 4 && is_capture_magic(head);
+        let reader = Prefixed {
+            head,
+            len: got,
+            pos: 0,
+            inner: reader,
+        };
         let inner = match pcap_parser::create_reader(INITIAL_BUFFER, reader) {
             Ok(r) => r,
-            Err(PcapError::Eof) => return Err(err(ErrorKind::Truncated)),
-            Err(PcapError::Incomplete(_)) | Err(PcapError::UnexpectedEof) => {
-                return Err(err(ErrorKind::Truncated));
-            }
             Err(PcapError::ReadError) => return Err(err(ErrorKind::Io("read failed".into()))),
+            Err(PcapError::Eof) | Err(PcapError::Incomplete(_)) | Err(PcapError::UnexpectedEof) => {
+                return Err(err(if known || got < 4 {
+                    ErrorKind::Truncated
+                } else {
+                    ErrorKind::NotACapture
+                }));
+            }
+            Err(e) if known => {
+                return Err(err(ErrorKind::Corrupt(format!(
+                    "file header: {}",
+                    describe(&e)
+                ))));
+            }
             Err(_) => return Err(err(ErrorKind::NotACapture)),
         };
         let format = if inner.data().starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) {
@@ -297,6 +325,50 @@ fn ts_nanos(secs: u64, frac: u64, units: u64, offset_secs: i64) -> i64 {
     let frac_ns = (u128::from(frac) * 1_000_000_000 / u128::from(units.max(1))) as i128;
     let total = (i128::from(secs) + i128::from(offset_secs)) * 1_000_000_000 + frac_ns;
     total.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+/// A reader that gives back the bytes peeked from it first, then continues
+/// in the same `read` call (pcap-parser sizes its first parse from one read).
+struct Prefixed<R> {
+    head: [u8; 4],
+    len: usize,
+    pos: usize,
+    inner: R,
+}
+
+impl<R: Read> Read for Prefixed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        if self.pos < self.len {
+            n = (self.len - self.pos).min(buf.len());
+            buf[..n].copy_from_slice(&self.head[self.pos..self.pos + n]);
+            self.pos += n;
+        }
+        if n < buf.len() {
+            match self.inner.read(&mut buf[n..]) {
+                Ok(m) => n += m,
+                Err(e) if n == 0 => return Err(e),
+                Err(_) => {}
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// The magic numbers of classic pcap (µs, ns, modified; both byte orders)
+/// and of a pcapng Section Header Block.
+fn is_capture_magic(b: [u8; 4]) -> bool {
+    let le = u32::from_le_bytes(b);
+    matches!(
+        le,
+        0xa1b2_c3d4
+            | 0xd4c3_b2a1
+            | 0xa1b2_3c4d
+            | 0x4d3c_b2a1
+            | 0xa1b2_cd34
+            | 0x34cd_b2a1
+            | 0x0a0d_0d0a
+    )
 }
 
 fn describe(e: &PcapError<&[u8]>) -> String {

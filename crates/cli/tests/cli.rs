@@ -1,0 +1,340 @@
+//! The `ctrack` binary, run as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn pcap(name: &str) -> PathBuf {
+    repo().join("tests/pcaps").join(name)
+}
+
+fn fixture(group_name: &str) -> PathBuf {
+    repo().join("tests/fixtures/kernel").join(group_name)
+}
+
+fn ctrack(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ctrack"))
+        .args(args)
+        .output()
+        .expect("ctrack runs")
+}
+
+fn ctrack_paths(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ctrack"));
+    for a in args {
+        c.arg(a);
+    }
+    c.output().expect("ctrack runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn kernel_lines(name: &str) -> usize {
+    let p = fixture(&format!("corpus/{name}/packets.jsonl"));
+    std::fs::read_to_string(p).expect("fixture").lines().count()
+}
+
+#[test]
+fn every_shipped_capture_replays_one_line_per_frame() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir(repo().join("tests/pcaps")).expect("tests/pcaps") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.ends_with(".pcap") || name.ends_with(".pcapng")) {
+            continue;
+        }
+        let stem = name.trim_end_matches(".pcapng").trim_end_matches(".pcap");
+        let o = ctrack_paths(&[&"replay", &path, &"--quiet"]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{name}: {}", stderr(&o));
+        assert_eq!(
+            stdout(&o).lines().count(),
+            kernel_lines(stem),
+            "{name}: one line per frame"
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 40);
+}
+
+#[test]
+fn text_lines_show_state_direction_and_reason() {
+    let o = ctrack_paths(&[&"replay", &pcap("udp-dns-single-tuple-4min-zeek.pcap")]);
+    let out = stdout(&o);
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with("    1     0.000000 NEW         ORIGINAL #1 "),
+        "{first}"
+    );
+    assert!(
+        first.ends_with("IP 192.168.170.8.32795 > 192.168.170.20.53: UDP, length 28"),
+        "{first}"
+    );
+    let third = out.lines().nth(2).unwrap();
+    assert!(
+        third.contains("ESTABLISHED ORIGINAL") && third.ends_with("[SEEN_REPLY,ASSURED]"),
+        "{third}"
+    );
+
+    // Non-IP frames and INVALID packets say why.
+    let o = ctrack_paths(&[
+        &"replay",
+        &pcap("tcp-scans-refused-fin-null-xmas-ndpi.pcap"),
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.lines()
+            .any(|l| l.contains("ARP") && l.contains("-- not IP (ethertype 0x0806)")),
+        "{out}"
+    );
+    let o = ctrack_paths(&[
+        &"replay",
+        &fixture("synthetic/icmp-error-quoting-echo/replayed.pcap"),
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.lines()
+            .any(|l| l.contains("INVALID")
+                && l.contains("-- icmp: can't create new conn with type 0")),
+        "{out}"
+    );
+}
+
+#[test]
+fn jsonl_has_the_documented_fields() {
+    let o = ctrack_paths(&[
+        &"replay",
+        &pcap("icmp-echo-5-pings-zeek.pcap"),
+        &"--format",
+        &"jsonl",
+    ]);
+    assert!(o.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(lines.len(), 10);
+    let a = &lines[0];
+    assert_eq!(a["i"], 1);
+    assert_eq!(a["ctstate"], "NEW");
+    assert_eq!(a["ctdir"], "ORIGINAL");
+    assert_eq!(a["ctstatus"], serde_json::json!([]));
+    assert_eq!(a["reason"], serde_json::Value::Null);
+    assert_eq!(a["entry"], 1);
+    assert_eq!(a["tuple"]["proto"], 1);
+    assert_eq!(a["tuple"]["type"], 8);
+    assert_eq!(a["tuple"]["id"], 1226);
+    assert!(a["ts"].as_f64().unwrap() > 1e9);
+    let b = &lines[1];
+    assert_eq!(b["ctstate"], "ESTABLISHED");
+    assert_eq!(b["ctdir"], "REPLY");
+    assert_eq!(b["ctstatus"], serde_json::json!(["SEEN_REPLY"]));
+    // ts keeps nanosecond digits
+    let raw = stdout(&o);
+    let ts = raw
+        .split("\"ts\":")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap();
+    assert_eq!(ts.split('.').nth(1).unwrap().len(), 9, "{ts}");
+}
+
+#[test]
+fn dump_table_matches_the_kernel_line() {
+    let o = ctrack_paths(&[
+        &"replay",
+        &pcap("udp-dns-single-tuple-4min-zeek.pcap"),
+        &"--dump-table",
+        &"-",
+        &"-q",
+    ]);
+    let out = stdout(&o);
+    let table = out.lines().last().unwrap();
+    let kernel =
+        std::fs::read_to_string(fixture("corpus/udp-dns-single-tuple-4min-zeek/table.txt"))
+            .unwrap();
+    assert_eq!(table, kernel.trim_end());
+
+    let dir = tempdir();
+    let file = dir.join("table.txt");
+    let o = ctrack_paths(&[
+        &"replay",
+        &pcap("icmp-echo-5-pings-zeek.pcap"),
+        &"--dump-table",
+        &file,
+        &"-q",
+    ]);
+    assert!(o.status.success());
+    let t = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        t,
+        "ipv4     2 icmp     1 30 src=172.16.133.2 dst=172.217.11.78 type=8 code=0 id=1226 src=172.217.11.78 dst=172.16.133.2 type=0 code=0 id=1226 mark=0 zone=0 use=2\n"
+    );
+}
+
+#[test]
+fn expect_passes_on_agreement_and_fails_on_difference() {
+    let dir = fixture("corpus/udp-dns-single-tuple-4min-zeek");
+    // The original capture and kernel-replay's replayed.pcap both align.
+    for cap in [
+        pcap("udp-dns-single-tuple-4min-zeek.pcap"),
+        dir.join("replayed.pcap"),
+    ] {
+        let o = ctrack_paths(&[
+            &"replay",
+            &cap,
+            &"--sysctl",
+            &dir.join("sysctl.conf"),
+            &"--expect",
+            &dir.join("packets.jsonl"),
+        ]);
+        assert!(o.status.success(), "{}", stdout(&o));
+        assert_eq!(
+            stdout(&o).trim(),
+            "expect: 22/22 frames agree with the kernel recording (0 differ)"
+        );
+    }
+    // A timeout too short to carry the entry over the 71 s gap: differences, exit 1.
+    let o = ctrack_paths(&[
+        &"replay",
+        &dir.join("replayed.pcap"),
+        &"--set",
+        &"nf_conntrack_udp_timeout_stream=60",
+        &"--expect",
+        &dir.join("packets.jsonl"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "frame 7: ctrack NEW ORIGINAL []  kernel ESTABLISHED ORIGINAL [ASSURED,SEEN_REPLY]"
+        ),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("differ)"));
+}
+
+#[test]
+fn knob_errors_name_the_knob_and_line() {
+    let cap = pcap("icmp-echo-5-pings-zeek.pcap");
+    let o = ctrack_paths(&[&"replay", &cap, &"--set", &"nf_conntrack_bogus=1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown knob `nf_conntrack_bogus`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ctrack_paths(&[&"replay", &cap, &"--set", &"nf_conntrack_checksum=7"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("outside 0..=1"), "{}", stderr(&o));
+    let dir = tempdir();
+    let conf = dir.join("bad.conf");
+    std::fs::write(&conf, "# fine\nnet.netfilter.nf_conntrack_udp_timeout = 5\nnet.netfilter.nf_conntrack_udp_timeout = soon\n").unwrap();
+    let o = ctrack_paths(&[&"replay", &cap, &"--sysctl", &conf]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("line 3: `nf_conntrack_udp_timeout`: value `soon` is not an integer"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ctrack(&["sysctls", "--set", "nf_conntrack_udp_timeout=7"]);
+    assert!(stdout(&o).contains("net.netfilter.nf_conntrack_udp_timeout = 7\n"));
+    assert_eq!(stdout(&o).lines().count(), 40);
+}
+
+#[test]
+fn cut_captures_give_the_frames_before_the_cut_then_an_error() {
+    let dir = tempdir();
+    for name in [
+        "tftp-rrq-suricata.pcap",
+        "pcapng-2-interfaces-ns-and-us-zeek.pcapng",
+    ] {
+        let bytes = std::fs::read(pcap(name)).unwrap();
+        let whole = stdout(&ctrack_paths(&[&"replay", &pcap(name), &"-q"]));
+        let whole: Vec<&str> = whole.lines().collect();
+        // Cut at a spread of offsets, including inside the first records.
+        let step = (bytes.len() / 37).max(1);
+        for cut in (30..bytes.len()).step_by(step).chain([bytes.len() - 1]) {
+            let p = dir.join(format!("cut-{cut}-{name}"));
+            std::fs::write(&p, &bytes[..cut]).unwrap();
+            let o = ctrack_paths(&[&"replay", &p, &"-q"]);
+            let lines = stdout(&o);
+            let lines: Vec<&str> = lines.lines().collect();
+            assert!(lines.len() < whole.len(), "{name} cut at {cut}");
+            assert_eq!(
+                &whole[..lines.len()],
+                &lines[..],
+                "{name} cut at {cut}: the frames before the cut are unchanged"
+            );
+            let err = stderr(&o);
+            if o.status.code() == Some(2) {
+                let want = format!("frame {}, byte offset ", lines.len() + 1);
+                assert!(err.contains(&want), "{name} cut at {cut}: {err}");
+                assert!(
+                    err.contains("truncated") || err.contains("corrupt"),
+                    "{err}"
+                );
+            } else {
+                // A cut exactly between records is a shorter, valid capture.
+                assert!(
+                    o.status.success() && err.is_empty(),
+                    "{name} cut at {cut}: {err}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn garbage_files_are_errors_not_panics() {
+    let dir = tempdir();
+    let p = dir.join("garbage.pcap");
+    std::fs::write(&p, b"this is not a capture file, really not").unwrap();
+    let o = ctrack_paths(&[&"replay", &p]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a pcap or pcapng file"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ctrack_paths(&[&"replay", &dir.join("missing.pcap")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing.pcap"), "{}", stderr(&o));
+}
+
+#[test]
+fn strict_length_drops_snaplen_cut_frames_as_the_kernel_does() {
+    let cap = pcap("tcp-wscale7-1MB-transfer-zeek.pcap");
+    let padded = stdout(&ctrack_paths(&[&"replay", &cap, &"-q"]));
+    assert!(padded.lines().any(|l| l.contains("(padded 1418 bytes)")));
+    let strict = stdout(&ctrack_paths(&[&"replay", &cap, &"-q", &"--strict-length"]));
+    let dropped = strict
+        .lines()
+        .filter(|l| l.contains("-- dropped before conntrack: truncated IP packet ("))
+        .count();
+    assert_eq!(dropped, 691, "the kernel drops the 691 cut frames");
+}
+
+/// A fresh directory under the target dir (no temp-file crate needed).
+fn tempdir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cli-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
