@@ -242,3 +242,172 @@ def ext_ah(nh, spi=0x1000, seq=1, icv=b"\0" * 12):
 
 def esp(spi=0x2000, seq=1, data=b"\xee" * 24):
     return struct.pack(">II", spi, seq) + data
+
+
+# --------------------------------------------------------------------- TCP --
+# Added for the TCP scenarios (tcp_*.py). Nothing above this line depends on
+# it, so the other scripts produce the same bytes as before.
+
+TCP_FLAG_BITS = {"F": 0x01, "S": 0x02, "R": 0x04, "P": 0x08, "A": 0x10,
+                 "U": 0x20, "E": 0x40, "C": 0x80}
+
+
+def tcp_flags(flags):
+    """'SA' -> 0x12; an int is returned as is."""
+    if isinstance(flags, int):
+        return flags
+    v = 0
+    for ch in flags:
+        v |= TCP_FLAG_BITS[ch]
+    return v
+
+
+# TCP options as raw bytes (exactly what is given: no padding, no fixing).
+def opt_eol():
+    return b"\x00"
+
+
+def opt_nop():
+    return b"\x01"
+
+
+def opt_mss(mss=1460):
+    return struct.pack(">BBH", 2, 4, mss)
+
+
+def opt_wscale(shift):
+    return bytes([3, 3, shift])
+
+
+def opt_sack_perm():
+    return b"\x04\x02"
+
+
+def opt_ts(val, ecr=0):
+    return struct.pack(">BBII", 8, 10, val, ecr)
+
+
+def opt_sack(*blocks):
+    """SACK option; blocks are (left, right) sequence numbers."""
+    body = b"".join(struct.pack(">II", l & 0xFFFFFFFF, r & 0xFFFFFFFF) for l, r in blocks)
+    return bytes([5, 2 + len(body)]) + body
+
+
+def syn_options(mss=1460, sack=True, ts=None, wscale=7):
+    """Options of a SYN as Linux lays them out:
+    with timestamps  MSS, SACK-permitted, TS, NOP, WS        (20 bytes)
+    without          MSS, NOP, NOP, SACK-permitted, NOP, WS  (12 bytes)
+    ts: the TSval (None: no timestamp option); sack/wscale None/False: left
+    out (their place filled with NOPs, as Linux does)."""
+    o = opt_mss(mss) if mss is not None else b""
+    if ts is not None:
+        o += (opt_sack_perm() if sack else opt_nop() * 2) + opt_ts(ts, 0)
+    else:
+        o += opt_nop() * 2 + (opt_sack_perm() if sack else opt_nop() * 2)
+    if wscale is not None and wscale is not False:
+        o += opt_nop() + opt_wscale(wscale)
+    return o
+
+
+def ts_options(val, ecr):
+    """NOP, NOP, TS: the 12-byte timestamp block of every Linux segment."""
+    return opt_nop() * 2 + opt_ts(val, ecr)
+
+
+def tcp(src, dst, sport, dport, seq=0, ack=0, flags="", win=65535, options=b"", data=b"",
+        *, doff=None, csum="auto", urg=0, reserved=0):
+    """Raw TCP header + options + data. options are padded with EOL (zero)
+    bytes to a multiple of 4 unless doff is given (then exactly as given).
+    doff: the data offset field (default from the header length); reserved:
+    the 4 bits between data offset and flags (bit 0 = AE/NS). csum: "auto"
+    (correct), "bad" (correct + 0x5555), "zero", or an int."""
+    if doff is None:
+        if len(options) % 4:
+            options = options + b"\0" * (4 - len(options) % 4)
+        doff = 5 + len(options) // 4
+    seg = struct.pack(">HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
+                      ((doff & 15) << 4) | (reserved & 15), tcp_flags(flags), win & 0xFFFF,
+                      0, urg) + options + data
+    if csum in ("auto", "bad"):
+        c = l4_checksum(src, dst, 6, seg)
+        if csum == "bad":
+            c = (c + 0x5555) & 0xFFFF
+    elif csum == "zero":
+        c = 0
+    else:
+        c = csum
+    return seg[:16] + struct.pack(">H", c) + seg[18:]
+
+
+class Tcp:
+    """Both ends of one TCP connection, A (the client, frames from MAC_A) and
+    B (the server). a()/b() emit one segment from A/B and advance that side's
+    next sequence number by the payload (+1 for SYN, +1 for FIN) unless
+    advance=False. seq/ack default to the sender's next sequence number and
+    the peer's (ack only when the A flag is set, else 0). win defaults to the
+    side's window (self.win[side], 65535 unless set). With ts=True every
+    segment without explicit options carries NOP,NOP,TS (TSval = a per-side
+    counter, TSecr = the peer's last TSval). IPv4 ids count up per side, so
+    retransmissions are different frames, as on a real wire. IPv6 when the
+    addresses are IPv6."""
+
+    def __init__(self, cap, a=A4, b=B4, sport=40000, dport=80, isn_a=1000, isn_b=5000,
+                 ts=False, ttl=64):
+        self.cap = cap
+        self.addr = {"a": a, "b": b}
+        self.port = {"a": sport, "b": dport}
+        self.nxt = {"a": isn_a & 0xFFFFFFFF, "b": isn_b & 0xFFFFFFFF}
+        self.win = {"a": 65535, "b": 65535}
+        self.ident = {"a": (sport * 7) & 0xFFFF, "b": (dport * 13 + sport) & 0xFFFF}
+        self.tsval = {"a": 100000 + sport, "b": 900000 + dport}
+        self.ts = ts
+        self.ttl = ttl
+        self.v6 = ":" in a
+
+    def seg(self, who, flags, data=b"", *, seq=None, ack=None, win=None, options=None,
+            gap=0.001, at=None, advance=True, csum="auto", doff=None, urg=0, reserved=0,
+            tcp_bytes=None):
+        """One segment from `who` ("a" or "b"). tcp_bytes: put these bytes as
+        the whole TCP segment instead of building one (malformed headers)."""
+        peer = "b" if who == "a" else "a"
+        fl = tcp_flags(flags)
+        s = (self.nxt[who] if seq is None else seq) & 0xFFFFFFFF
+        if ack is None:
+            ack = self.nxt[peer] if fl & 0x10 else 0
+        if win is None:
+            win = self.win[who]
+        if options is None:
+            options = b""
+            if self.ts:
+                options = ts_options(self.tsval[who], self.tsval[peer] - 1)
+        self.tsval[who] += 1
+        src, dst = self.addr[who], self.addr[peer]
+        if tcp_bytes is None:
+            tcp_bytes = tcp(src, dst, self.port[who], self.port[peer], s, ack, fl, win,
+                            options, data, doff=doff, csum=csum, urg=urg, reserved=reserved)
+        if self.v6:
+            pkt = ipv6(src, dst, 6, tcp_bytes, hlim=self.ttl)
+        else:
+            pkt = ipv4(src, dst, 6, tcp_bytes, ttl=self.ttl, ident=self.ident[who])
+            self.ident[who] = (self.ident[who] + 1) & 0xFFFF
+        if advance:
+            n = len(data) + (1 if fl & 0x02 else 0) + (1 if fl & 0x01 else 0)
+            self.nxt[who] = (s + n) & 0xFFFFFFFF
+        return self.cap.add(pkt, gap=gap, at=at, frm=who)
+
+    def a(self, flags, data=b"", **kw):
+        return self.seg("a", flags, data, **kw)
+
+    def b(self, flags, data=b"", **kw):
+        return self.seg("b", flags, data, **kw)
+
+    def handshake(self, opts_a=None, opts_b=None, win_a=None, win_b=None, at=None, gap=0.001):
+        """SYN, SYN/ACK, ACK (win_a/win_b: the windows in the SYN and SYN/ACK,
+        and from then on the sides' default windows)."""
+        if win_a is not None:
+            self.win["a"] = win_a
+        if win_b is not None:
+            self.win["b"] = win_b
+        self.a("S", options=opts_a, at=at, gap=gap)
+        self.b("SA", options=opts_b)
+        self.a("A")

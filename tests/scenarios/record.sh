@@ -32,6 +32,7 @@ ipv4-options             | ipv4_options.py            |
 ipv4-header-anomalies    | ipv4_header_anomalies.py   |
 ipv6-header-anomalies    | ipv6_header_anomalies.py   |
 table-format-v4-v6       | table_format_v4_v6.py      |
+tcp-handshake-close-client-first | tcp_handshake_close_client_first.py |
 '
 list() { echo "$MANIFEST" | awk -F'|' 'NF>1 {gsub(/ /,"",$1); print $1}'; }
 if [ "${1:-}" = "--list" ]; then list; exit 0; fi

@@ -29,8 +29,71 @@ pub struct Cli {
 pub enum Command {
     /// Replay a capture (pcap or pcapng) through conntrack, one line per frame.
     Replay(ReplayArgs),
+    /// Explain one frame: the entry before and after, each check with its
+    /// numbers, and why the frame got its verdict.
+    Explain(ExplainArgs),
     /// List the conntrack knobs ctrack knows, with their values.
     Sysctls(SysctlArgs),
+}
+
+/// How frames are turned into tracker input, shared by replay and explain.
+#[derive(Args, Debug, Clone)]
+pub struct TrackArgs {
+    #[command(flatten)]
+    pub knobs: KnobArgs,
+    /// Treat frames cut by the snaplen as the kernel treats a truncated packet
+    /// (dropped before conntrack) instead of padding them with zeros.
+    #[arg(long)]
+    pub strict_length: bool,
+    /// Accept IPv4 headers with a wrong checksum (captures with checksum
+    /// offload carry 0) instead of dropping them as the kernel does.
+    #[arg(long)]
+    pub ignore_ip_checksum: bool,
+    /// Cap every gap between frames at this many seconds (kernel-replay's --max-gap).
+    #[arg(long, value_name = "SECONDS")]
+    pub max_gap: Option<f64>,
+    /// The kernel's tick rate (CONFIG_HZ) whose jiffies conntrack compares.
+    #[arg(long, value_name = "HZ", default_value_t = ctrack_core::time::Jiffies::DEFAULT_HZ,
+          value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub hz: u32,
+}
+
+impl TrackArgs {
+    /// A replayer over `capture` configured by these options.
+    pub fn replayer(&self, capture: &Path) -> Result<Replayer> {
+        let sysctl = self.knobs.sysctls()?;
+        let options = ctrack_core::Options {
+            validate: validate::Options {
+                verify_ip_checksum: !self.ignore_ip_checksum,
+            },
+            strict_length: self.strict_length,
+            jiffies: ctrack_core::time::Jiffies::new(self.hz),
+        };
+        let max_gap = match self.max_gap {
+            Some(s) if !(s.is_finite() && s >= 0.0) => {
+                bail!("--max-gap must be a non-negative number of seconds")
+            }
+            Some(s) => Some(Duration::from_secs_f64(s)),
+            None => None,
+        };
+        let reader = open_capture(capture)?;
+        Ok(Replayer::new(
+            reader,
+            Conntrack::new(sysctl, options),
+            max_gap,
+        ))
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The capture file.
+    pub capture: PathBuf,
+    /// The frame to explain (numbered from 1).
+    #[arg(value_parser = clap::value_parser!(u64).range(1..))]
+    pub frame: u64,
+    #[command(flatten)]
+    pub track: TrackArgs,
 }
 
 /// Knob settings shared by every subcommand that tracks.
@@ -74,7 +137,7 @@ pub struct ReplayArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: output::Format,
     #[command(flatten)]
-    pub knobs: KnobArgs,
+    pub track: TrackArgs,
     /// Write the table after the last frame, in /proc/net/nf_conntrack format (`-` = stdout).
     #[arg(long, value_name = "FILE")]
     pub dump_table: Option<PathBuf>,
@@ -82,21 +145,6 @@ pub struct ReplayArgs {
     /// differing frames and a summary instead of every frame; exit 1 on any difference.
     #[arg(long, value_name = "PACKETS_JSONL")]
     pub expect: Option<PathBuf>,
-    /// Treat frames cut by the snaplen as the kernel treats a truncated packet
-    /// (dropped before conntrack) instead of padding them with zeros.
-    #[arg(long)]
-    pub strict_length: bool,
-    /// Accept IPv4 headers with a wrong checksum (captures with checksum
-    /// offload carry 0) instead of dropping them as the kernel does.
-    #[arg(long)]
-    pub ignore_ip_checksum: bool,
-    /// Cap every gap between frames at this many seconds (kernel-replay's --max-gap).
-    #[arg(long, value_name = "SECONDS")]
-    pub max_gap: Option<f64>,
-    /// The kernel's tick rate (CONFIG_HZ) whose jiffies conntrack compares.
-    #[arg(long, value_name = "HZ", default_value_t = ctrack_core::time::Jiffies::DEFAULT_HZ,
-          value_parser = clap::value_parser!(u32).range(1..=10000))]
-    pub hz: u32,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -105,6 +153,7 @@ pub struct ReplayArgs {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Replay(a) => replay(a),
+        Command::Explain(a) => explain(a),
         Command::Sysctls(a) => {
             let s = a.knobs.sysctls()?;
             let mut out = io::stdout().lock();
@@ -138,27 +187,11 @@ fn progress(path: &Path, quiet: bool) -> Option<ProgressBar> {
 }
 
 fn replay(a: ReplayArgs) -> Result<ExitCode> {
-    let sysctl = a.knobs.sysctls()?;
-    let options = ctrack_core::Options {
-        validate: validate::Options {
-            verify_ip_checksum: !a.ignore_ip_checksum,
-        },
-        strict_length: a.strict_length,
-        jiffies: ctrack_core::time::Jiffies::new(a.hz),
-    };
-    let max_gap = match a.max_gap {
-        Some(s) if !(s.is_finite() && s >= 0.0) => {
-            bail!("--max-gap must be a non-negative number of seconds")
-        }
-        Some(s) => Some(Duration::from_secs_f64(s)),
-        None => None,
-    };
     let recording = match &a.expect {
         Some(p) => Some(Recording::load(p).map_err(anyhow::Error::msg)?),
         None => None,
     };
-    let reader = open_capture(&a.capture)?;
-    let mut replayer = Replayer::new(reader, Conntrack::new(sysctl, options), max_gap);
+    let mut replayer = a.track.replayer(&a.capture)?;
 
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -244,4 +277,64 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(code)
+}
+
+fn explain(a: ExplainArgs) -> Result<ExitCode> {
+    let mut replayer = a.track.replayer(&a.capture)?;
+    let mut first: Option<i64> = None;
+    loop {
+        let next = replayer.reader().frames_read() + 1;
+        if next == a.frame {
+            replayer.conntrack_mut().set_explain(true);
+        }
+        let step = match replayer.step() {
+            Ok(Some(s)) => s,
+            Ok(None) => bail!(
+                "{}: the capture has {} frames, there is no frame {}",
+                a.capture.display(),
+                next - 1,
+                a.frame
+            ),
+            Err(e) => bail!("{}: {e}", a.capture.display()),
+        };
+        let ts0 = *first.get_or_insert(step.frame.ts_nanos);
+        if step.frame.number != a.frame {
+            continue;
+        }
+        let mut line = String::new();
+        summary::summarize(&step.decoded, &mut line);
+        let v = step.verdict.clone();
+        let rel = step.frame.ts_nanos.saturating_sub(ts0) as f64 / 1e9;
+        let mut out = io::stdout().lock();
+        writeln!(out, "frame {} at {rel:.6} s: {line}", a.frame)?;
+        if v.padded > 0 {
+            writeln!(
+                out,
+                "the capture cut the frame: {} zero bytes added",
+                v.padded
+            )?;
+        }
+        for l in replayer.conntrack_mut().take_explanation() {
+            writeln!(out, "{l}")?;
+        }
+        let state = v
+            .ctstate
+            .map(|s| s.name())
+            .unwrap_or("none (the packet never reached conntrack)");
+        match v.dir {
+            Some(d) => writeln!(out, "verdict: {state} {d}")?,
+            None => writeln!(out, "verdict: {state}")?,
+        }
+        let flags: Vec<&str> = v.status.reported_names().collect();
+        if !flags.is_empty() {
+            writeln!(out, "status: {}", flags.join(","))?;
+        }
+        if let Some(r) = &v.reason {
+            writeln!(out, "why: {r}")?;
+            if let Some(k) = r.kernel_log() {
+                writeln!(out, "kernel log: {k}")?;
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
 }

@@ -338,3 +338,62 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn explain_shows_the_failed_window_bound_with_its_numbers() {
+    let d = fixture("synthetic/tcp-window-strict");
+    let o = ctrack_paths(&[
+        &"explain",
+        &d.join("replayed.pcap"),
+        &"6",
+        &"--sysctl",
+        &d.join("sysctl.conf"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("frame 6 at "), "{out}");
+    assert!(
+        out.contains("found in direction ORIGINAL; before the packet:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ORIGINAL td_end=2001 td_maxend=10193 td_maxwin=4096"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "state table: ACK segment in direction ORIGINAL, state ESTABLISHED -> ESTABLISHED"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("I.   seq 102001 <= sender.td_maxend 10193 (upper bound of data): FAILS"),
+        "{out}"
+    );
+    assert!(out.contains("verdict: INVALID\n"), "{out}");
+    assert!(out.contains("kernel log: nf_ct_proto_6: SEQ is over upper bound 10194 (over the window of the receiver)"), "{out}");
+
+    // A frame that is accepted shows the entry after the packet too.
+    let o = ctrack_paths(&[
+        &"explain",
+        &d.join("replayed.pcap"),
+        &"1",
+        &"--sysctl",
+        &d.join("sysctl.conf"),
+    ]);
+    let out = stdout(&o);
+    assert!(out.contains("no entry: a new one is made"), "{out}");
+    assert!(out.contains("confirmed; after the packet:"), "{out}");
+    assert!(out.contains("SYN_SENT src=192.0.2.1"), "{out}");
+
+    // Every frame of a fixture can be explained.
+    let cap = fixture("corpus/tcp-http-get-full-session-zeek/replayed.pcap");
+    for n in 1..=14 {
+        let o = ctrack_paths(&[&"explain", &cap, &n.to_string()]);
+        assert!(o.status.success(), "frame {n}: {}", stderr(&o));
+        assert!(stdout(&o).contains("verdict: "));
+    }
+    let o = ctrack_paths(&[&"explain", &cap, &"15"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("there is no frame 15"));
+}

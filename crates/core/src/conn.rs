@@ -16,6 +16,8 @@ pub enum ProtoState {
     /// `ct->proto.gre`: the timeouts this entry uses, in seconds (a helper
     /// such as PPTP may raise them).
     Gre { timeout: u32, stream_timeout: u32 },
+    /// `ct->proto.tcp`: state and window tracking.
+    Tcp(crate::proto::tcp::TcpConn),
 }
 
 /// Packet and byte counters of one direction (`nf_conntrack_acct`).

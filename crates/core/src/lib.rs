@@ -30,6 +30,7 @@ pub mod status;
 pub mod sysctl;
 pub mod table;
 pub mod time;
+pub mod trace;
 pub mod tracker;
 pub mod tuple;
 pub mod validate;

@@ -49,6 +49,9 @@ pub enum Reason {
     WrongFamily { proto: u8 },
     /// An ICMP error whose quoted packet belongs to no entry.
     ErrorNoMatch { proto: u8 },
+    /// A TCP segment that is not a SYN cannot open an entry with
+    /// `nf_conntrack_tcp_loose=0` (the kernel logs nothing).
+    TcpNoPickup,
     /// An ICMP error whose quoted packet cannot be read.
     ErrorBadQuote { proto: u8, what: &'static str },
 
@@ -154,6 +157,9 @@ impl fmt::Display for Reason {
                 f,
                 "{} is not tracked in this IP version",
                 proto_name(*proto)
+            ),
+            Reason::TcpNoPickup => f.write_str(
+                "tcp: not a SYN, and nf_conntrack_tcp_loose=0 forbids picking up connections mid-stream",
             ),
             Reason::ErrorNoMatch { proto } => write!(
                 f,

@@ -23,6 +23,7 @@ use crate::status::Status;
 use crate::sysctl::Sysctls;
 use crate::table::{ConnId, Table};
 use crate::time::{Jiffies, Timestamp};
+use crate::trace::Trace;
 use crate::tuple::{Addr, Family, Tuple};
 use crate::validate;
 use crate::wire::link::Network;
@@ -166,6 +167,7 @@ pub struct Conntrack {
     scratch: Vec<u8>,
     reaped: Vec<Conn>,
     hasher: std::collections::hash_map::RandomState,
+    trace: Trace,
 }
 
 impl Conntrack {
@@ -178,6 +180,34 @@ impl Conntrack {
             scratch: Vec::new(),
             reaped: Vec::new(),
             hasher: Default::default(),
+            trace: Trace::default(),
+        }
+    }
+
+    /// Explain the next packets step by step (see [`Conntrack::take_explanation`]).
+    pub fn set_explain(&mut self, on: bool) {
+        self.trace.set_enabled(on);
+    }
+
+    /// The explanation recorded since the last call.
+    pub fn take_explanation(&mut self) -> Vec<String> {
+        self.trace.take()
+    }
+
+    /// An entry as /proc shows it, then its tracker's private state.
+    fn describe_entry(&self, c: &Conn, now: Timestamp) -> Vec<String> {
+        let mut line = String::new();
+        crate::procfs::write_line(&mut line, c, now, self.proc_options());
+        let mut out = vec![format!("entry #{}: {}", c.seq, line.trim_end())];
+        let l4 = proto::find(c.tuples[0].family, c.tuples[0].proto);
+        out.extend(l4.describe(c).into_iter().map(|l| format!("  {l}")));
+        out
+    }
+
+    fn proc_options(&self) -> crate::procfs::ProcOptions {
+        crate::procfs::ProcOptions {
+            acct: self.sysctl.acct != 0,
+            timestamp: self.sysctl.timestamp != 0,
         }
     }
 
@@ -209,10 +239,7 @@ impl Conntrack {
 
     /// `/proc/net/nf_conntrack` at `now`.
     pub fn proc_table(&self, now: Timestamp) -> String {
-        let opts = crate::procfs::ProcOptions {
-            acct: self.sysctl.acct != 0,
-            timestamp: self.sysctl.timestamp != 0,
-        };
+        let opts = self.proc_options();
         let mut out = String::new();
         for c in self.entries(now) {
             crate::procfs::write_line(&mut out, c, now, opts);
@@ -309,6 +336,12 @@ impl Conntrack {
             }
         };
         let l4 = proto::find(family, protonum);
+        self.trace.note(|| {
+            format!(
+                "layer 4: protocol {protonum} ({}) at offset {dataoff}",
+                l4.name()
+            )
+        });
 
         if protonum == ip_proto::ICMP || protonum == ip_proto::ICMPV6 {
             let ectx = ErrorCtx {
@@ -354,78 +387,111 @@ impl Conntrack {
             self.stats.invalid += 1;
             return Verdict::invalid(Reason::NoTuple { proto: protonum }, None);
         }
+        self.trace.note(|| format!("tuple: {tuple}"));
 
-        let (found, dead) = self.table.find_reap(&tuple, now);
-        if let Some(d) = dead {
-            self.stats.expired += 1;
-            self.reaped.push(d);
-        }
-        let (id, ctinfo, created) = match found {
-            Some((id, dir)) => {
-                self.stats.found += 1;
-                let status = self.table.get(id).map(|c| c.status).unwrap_or_default();
-                let ctinfo = if dir == Direction::Reply {
-                    CtInfo::Established(Direction::Reply)
-                } else if status.contains(Status::SEEN_REPLY) {
-                    CtInfo::Established(Direction::Original)
-                } else if status.contains(Status::EXPECTED) {
-                    CtInfo::Related(Direction::Original)
-                } else {
-                    CtInfo::New
-                };
-                (id, ctinfo, false)
+        let mut repeats = 0;
+        let (id, ctinfo, created, outcome) = loop {
+            let (found, dead) = self.table.find_reap(&tuple, now);
+            if let Some(d) = dead {
+                self.stats.expired += 1;
+                self.reaped.push(d);
             }
-            None => {
-                let mut inverse = tuple.swapped_addrs();
-                if !l4.invert(&tuple, &mut inverse) {
-                    self.stats.invalid += 1;
-                    return Verdict::invalid(
-                        Reason::NoInverse {
-                            proto: protonum,
-                            kind: tuple.icmp_type(),
-                        },
-                        Some(tuple),
-                    );
-                }
-                if !self.make_room(&tuple) {
-                    self.stats.drop += 1;
-                    return Verdict {
-                        tuple: Some(tuple),
-                        ..Verdict::without_conntrack(Reason::TableFull)
+            let (id, ctinfo, created) = match found {
+                Some((id, dir)) => {
+                    self.stats.found += 1;
+                    if self.trace.enabled() {
+                        let lines = self
+                            .table
+                            .get(id)
+                            .map(|c| self.describe_entry(c, now))
+                            .unwrap_or_default();
+                        self.trace
+                            .note(|| format!("found in direction {dir}; before the packet:"));
+                        for l in lines {
+                            self.trace.note(|| format!("  {l}"));
+                        }
+                    }
+                    let status = self.table.get(id).map(|c| c.status).unwrap_or_default();
+                    let ctinfo = if dir == Direction::Reply {
+                        CtInfo::Established(Direction::Reply)
+                    } else if status.contains(Status::SEEN_REPLY) {
+                        CtInfo::Established(Direction::Original)
+                    } else if status.contains(Status::EXPECTED) {
+                        CtInfo::Related(Direction::Original)
+                    } else {
+                        CtInfo::New
                     };
+                    (id, ctinfo, false)
                 }
-                let id = self.table.alloc(Conn::new(tuple, inverse, now));
-                (id, CtInfo::New, true)
+                None => {
+                    let mut inverse = tuple.swapped_addrs();
+                    if !l4.invert(&tuple, &mut inverse) {
+                        self.stats.invalid += 1;
+                        return Verdict::invalid(
+                            Reason::NoInverse {
+                                proto: protonum,
+                                kind: tuple.icmp_type(),
+                            },
+                            Some(tuple),
+                        );
+                    }
+                    if !self.make_room(&tuple) {
+                        self.stats.drop += 1;
+                        return Verdict {
+                            tuple: Some(tuple),
+                            ..Verdict::without_conntrack(Reason::TableFull)
+                        };
+                    }
+                    self.trace
+                        .note(|| format!("no entry: a new one is made, reply tuple {inverse}"));
+                    let id = self.table.alloc(Conn::new(tuple, inverse, now));
+                    (id, CtInfo::New, true)
+                }
+            };
+            let conn = self.table.get_mut(id).expect("entry just found or made");
+            let mut pctx = PacketCtx {
+                conn,
+                ctinfo,
+                family,
+                pkt,
+                dataoff,
+                now,
+                sysctl: &self.sysctl,
+                jiffies: self.options.jiffies,
+                trace: &mut self.trace,
+            };
+            let outcome = l4.packet(&mut pctx);
+            if outcome == PacketOutcome::Repeat && repeats == 0 {
+                // The old entry dies; the packet is looked up again.
+                self.trace.note(|| {
+                    "the old entry is deleted and the packet looked up again (-NF_REPEAT)".into()
+                });
+                repeats += 1;
+                if let Some(c) = self.table.remove(id) {
+                    self.reaped.push(c);
+                }
+                continue;
             }
+            break (id, ctinfo, created, outcome);
         };
-
-        let conn = self.table.get_mut(id).expect("entry just found or made");
-        let mut pctx = PacketCtx {
-            conn,
-            ctinfo,
-            family,
-            pkt,
-            dataoff,
-            now,
-            sysctl: &self.sysctl,
-            jiffies: self.options.jiffies,
-        };
-        let outcome = l4.packet(&mut pctx);
-        let (reason, drop) = match outcome {
+        let (reason, kill) = match outcome {
             PacketOutcome::Accept => (None, false),
-            PacketOutcome::Invalid(r) => (Some(r), false),
-            PacketOutcome::Drop(r) => (Some(r), true),
+            PacketOutcome::AcceptNoted(r) => (Some(r), false),
+            PacketOutcome::Kill(r) => (r, true),
+            PacketOutcome::Invalid(r) => {
+                self.reject(id, created, false);
+                return Verdict::invalid(r, Some(tuple));
+            }
+            PacketOutcome::Drop(r) => {
+                self.reject(id, created, true);
+                return Verdict::invalid(r, Some(tuple));
+            }
+            PacketOutcome::Repeat => {
+                self.reject(id, created, true);
+                return Verdict::invalid(Reason::NoL4Proto("reopened twice"), Some(tuple));
+            }
         };
-        if let Some(r) = reason {
-            if created {
-                self.table.remove(id);
-            }
-            self.stats.invalid += 1;
-            if drop {
-                self.stats.drop += 1;
-            }
-            return Verdict::invalid(r, Some(tuple));
-        }
+        let conn = self.table.get_mut(id).expect("accepted entry");
         if ctinfo == CtInfo::Established(Direction::Reply) {
             conn.status.insert(Status::SEEN_REPLY);
         }
@@ -452,15 +518,51 @@ impl Conntrack {
             }
         }
         let conn = self.table.get(id).expect("confirmed entry");
-        Verdict {
+        let verdict = Verdict {
             ctstate: Some(ctinfo.state()),
             dir: Some(ctinfo.direction()),
             status: conn.status,
-            reason: l4.note(),
+            reason: reason.or_else(|| l4.note()),
             entry: Some(conn.seq),
             tuple: Some(tuple),
             proto_state: l4.state_name(conn),
             padded: 0,
+        };
+        if self.trace.enabled() {
+            let lines = self.describe_entry(conn, now);
+            self.trace.note(|| {
+                if created {
+                    "confirmed; after the packet:".into()
+                } else {
+                    "after the packet:".into()
+                }
+            });
+            for l in lines {
+                self.trace.note(|| format!("  {l}"));
+            }
+        }
+        if kill && let Some(c) = self.table.remove(id) {
+            self.trace.note(|| {
+                "the entry is deleted at once (nf_ct_kill_acct: a RST was the only answer)".into()
+            });
+            self.reaped.push(c);
+        }
+        verdict
+    }
+
+    /// An INVALID packet: a new entry is freed, counters move.
+    fn reject(&mut self, id: ConnId, created: bool, dropped: bool) {
+        if created {
+            self.table.remove(id);
+            self.trace
+                .note(|| "the new entry is freed: nothing enters the table".into());
+        } else {
+            self.trace
+                .note(|| "the entry is left as it was (but for what the tracker noted)".into());
+        }
+        self.stats.invalid += 1;
+        if dropped {
+            self.stats.drop += 1;
         }
     }
 

@@ -11,6 +11,7 @@ mod icmp;
 mod icmpv6;
 mod inet_error;
 mod pending;
+pub mod tcp;
 mod udp;
 
 use crate::conn::Conn;
@@ -43,6 +44,15 @@ pub enum ErrorOutcome {
 pub enum PacketOutcome {
     /// NF_ACCEPT.
     Accept,
+    /// NF_ACCEPT, with a message the kernel logs (an "ignored" packet, or
+    /// data beyond the window it tolerates).
+    AcceptNoted(Reason),
+    /// NF_ACCEPT, then the entry is deleted at once (`nf_ct_kill_acct()`:
+    /// a RST is the only answer).
+    Kill(Option<Reason>),
+    /// -NF_REPEAT: the entry is deleted and the packet looked up again (a
+    /// SYN reopening a closed connection).
+    Repeat,
     /// -NF_ACCEPT: the packet is INVALID, the entry unchanged.
     Invalid(Reason),
     /// -NF_DROP: INVALID and dropped.
@@ -71,6 +81,8 @@ pub struct PacketCtx<'a> {
     pub now: Timestamp,
     pub sysctl: &'a Sysctls,
     pub jiffies: Jiffies,
+    /// Where to explain the step (see `ctrack explain`).
+    pub trace: &'a mut crate::trace::Trace,
 }
 
 impl PacketCtx<'_> {
@@ -153,6 +165,11 @@ pub trait L4Proto: Sync {
         None
     }
 
+    /// The tracker's private state, for explanations.
+    fn describe(&self, _conn: &Conn) -> Vec<String> {
+        Vec::new()
+    }
+
     /// A note to attach to every verdict this tracker gives (used while a
     /// protocol is tracked by a stand-in).
     fn note(&self) -> Option<Reason> {
@@ -166,11 +183,7 @@ static UDPLITE: udp::Udp = udp::Udp { lite: true };
 static ICMP: icmp::Icmp = icmp::Icmp;
 static ICMPV6: icmpv6::Icmpv6 = icmpv6::Icmpv6;
 static GRE: gre::Gre = gre::Gre;
-static TCP_PENDING: pending::Pending = pending::Pending {
-    proto: ip_proto::TCP,
-    name: "tcp",
-    issue: 4,
-};
+static TCP: tcp::Tcp = tcp::Tcp;
 static SCTP_PENDING: pending::Pending = pending::Pending {
     proto: ip_proto::SCTP,
     name: "sctp",
@@ -182,7 +195,7 @@ static SCTP_PENDING: pending::Pending = pending::Pending {
 /// the kernels ctrack is checked against, so it is generic.
 pub fn find(family: Family, proto: u8) -> &'static dyn L4Proto {
     match (proto, family) {
-        (ip_proto::TCP, _) => &TCP_PENDING,
+        (ip_proto::TCP, _) => &TCP,
         (ip_proto::UDP, _) => &UDP,
         (ip_proto::UDPLITE, _) => &UDPLITE,
         (ip_proto::ICMP, _) => &ICMP,

@@ -1,0 +1,78 @@
+//! Tracking throughput: whole captures, decoded once, replayed through a
+//! fresh tracker per iteration. Reports time per packet.
+//!
+//! `cargo bench -p ctrack-capture --bench track`
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ctrack_capture::CaptureReader;
+use ctrack_capture::replay::Clock;
+use ctrack_core::wire::link::{self, Network};
+use ctrack_core::{Conntrack, Options, Sysctls, Timestamp};
+use std::hint::black_box;
+use std::path::Path;
+
+struct Frame {
+    now: Timestamp,
+    network: Network,
+    data: Vec<u8>,
+    wire: usize,
+}
+
+fn load(name: &str) -> Vec<Frame> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/pcaps")
+        .join(name);
+    let file = std::fs::File::open(&path).expect("capture");
+    let mut r = CaptureReader::new(std::io::BufReader::new(file)).expect("capture");
+    let mut clock = Clock::new(None);
+    let mut out = Vec::new();
+    while let Some(f) = r.next_frame().expect("frame") {
+        let now = clock.advance(f.ts_nanos);
+        if let Ok(d) = link::decode(f.link, f.data) {
+            out.push(Frame {
+                now,
+                network: d.network,
+                data: d.payload.to_vec(),
+                wire: f.wire_len.saturating_sub(d.link_len),
+            });
+        }
+    }
+    out
+}
+
+fn replay(frames: &[Frame], sysctl: &Sysctls) -> usize {
+    let mut ct = Conntrack::new(sysctl.clone(), Options::default());
+    let mut tracked = 0;
+    for f in frames {
+        let v = ct.process(f.now, f.network, &f.data, f.wire);
+        tracked += usize::from(v.ctstate.is_some());
+    }
+    tracked
+}
+
+fn bench(c: &mut Criterion) {
+    let mut sysctl = Sysctls::default();
+    sysctl.checksum = 0;
+    for (name, file) in [
+        (
+            "tcp_established_1mb_transfer",
+            "tcp-wscale7-1MB-transfer-zeek.pcap",
+        ),
+        (
+            "tcp_500_connections",
+            "throughput-echo-500-conns-loopback-zeek.pcap",
+        ),
+        ("udp_dns", "udp-dns-single-tuple-4min-zeek.pcap"),
+    ] {
+        let frames = load(file);
+        let mut g = c.benchmark_group(name);
+        g.throughput(Throughput::Elements(frames.len() as u64));
+        g.bench_function("replay", |b| {
+            b.iter(|| black_box(replay(black_box(&frames), &sysctl)))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
