@@ -18,6 +18,8 @@ pub enum ProtoState {
     Gre { timeout: u32, stream_timeout: u32 },
     /// `ct->proto.tcp`: state and window tracking.
     Tcp(crate::proto::tcp::TcpConn),
+    /// `ct->proto.sctp`: state and verification tags.
+    Sctp(crate::proto::sctp::SctpConn),
 }
 
 /// Packet and byte counters of one direction (`nf_conntrack_acct`).

@@ -52,16 +52,14 @@ pub enum Reason {
     /// A TCP segment that is not a SYN cannot open an entry with
     /// `nf_conntrack_tcp_loose=0` (the kernel logs nothing).
     TcpNoPickup,
+    /// An SCTP packet the tracker refuses without logging it.
+    SctpInvalid(&'static str),
     /// An ICMP error whose quoted packet cannot be read.
     ErrorBadQuote { proto: u8, what: &'static str },
 
     // ---- UNTRACKED ----
     /// ICMPv6 neighbour discovery, router discovery and MLD.
     Icmpv6NotTracked { kind: u8 },
-
-    // ---- accepted, yet the tracker says why it did not use the packet ----
-    /// The tracker is not faithful yet for this protocol.
-    NotYetTracked { proto: u8, issue: u32 },
 }
 
 impl Reason {
@@ -161,6 +159,7 @@ impl fmt::Display for Reason {
             Reason::TcpNoPickup => f.write_str(
                 "tcp: not a SYN, and nf_conntrack_tcp_loose=0 forbids picking up connections mid-stream",
             ),
+            Reason::SctpInvalid(what) => write!(f, "sctp: {what}"),
             Reason::ErrorNoMatch { proto } => write!(
                 f,
                 "{} error quotes a packet of no known connection",
@@ -172,11 +171,6 @@ impl fmt::Display for Reason {
             Reason::Icmpv6NotTracked { kind } => write!(
                 f,
                 "icmpv6 type {kind} (neighbour/router discovery, MLD, multicast router discovery) is never tracked"
-            ),
-            Reason::NotYetTracked { proto, issue } => write!(
-                f,
-                "{} tracked generically: its own tracker is not implemented yet (issue {issue})",
-                proto_name(*proto)
             ),
         }
     }

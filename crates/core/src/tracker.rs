@@ -522,7 +522,7 @@ impl Conntrack {
             ctstate: Some(ctinfo.state()),
             dir: Some(ctinfo.direction()),
             status: conn.status,
-            reason: reason.or_else(|| l4.note()),
+            reason,
             entry: Some(conn.seq),
             tuple: Some(tuple),
             proto_state: l4.state_name(conn),

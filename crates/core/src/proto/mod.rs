@@ -10,7 +10,7 @@ mod gre;
 mod icmp;
 mod icmpv6;
 mod inet_error;
-mod pending;
+pub mod sctp;
 pub mod tcp;
 mod udp;
 
@@ -169,12 +169,6 @@ pub trait L4Proto: Sync {
     fn describe(&self, _conn: &Conn) -> Vec<String> {
         Vec::new()
     }
-
-    /// A note to attach to every verdict this tracker gives (used while a
-    /// protocol is tracked by a stand-in).
-    fn note(&self) -> Option<Reason> {
-        None
-    }
 }
 
 static GENERIC: generic::Generic = generic::Generic;
@@ -184,11 +178,7 @@ static ICMP: icmp::Icmp = icmp::Icmp;
 static ICMPV6: icmpv6::Icmpv6 = icmpv6::Icmpv6;
 static GRE: gre::Gre = gre::Gre;
 static TCP: tcp::Tcp = tcp::Tcp;
-static SCTP_PENDING: pending::Pending = pending::Pending {
-    proto: ip_proto::SCTP,
-    name: "sctp",
-    issue: 5,
-};
+static SCTP: sctp::Sctp = sctp::Sctp;
 
 /// `nf_ct_l4proto_find()`: the tracker for a protocol in a family. ICMP is
 /// only tracked over IPv4 and ICMPv6 only over IPv6; DCCP has no tracker in
@@ -201,7 +191,7 @@ pub fn find(family: Family, proto: u8) -> &'static dyn L4Proto {
         (ip_proto::ICMP, _) => &ICMP,
         (ip_proto::ICMPV6, _) => &ICMPV6,
         (ip_proto::GRE, _) => &GRE,
-        (ip_proto::SCTP, _) => &SCTP_PENDING,
+        (ip_proto::SCTP, _) => &SCTP,
         _ => &GENERIC,
     }
 }

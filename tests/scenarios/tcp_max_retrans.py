@@ -1,0 +1,54 @@
+"""TCP: one data segment retransmitted again and again without an ACK.
+Recorded with --set nf_conntrack_tcp_max_retrans=2
+--set nf_conntrack_tcp_timeout_max_retrans=3
+--set nf_conntrack_tcp_timeout_unacknowledged=10.
+
+A = 192.0.2.1, B = 198.51.100.2:80.
+
+Flow 1 (port 40085):
+ f1-f3 handshake (t=0)
+ f4  t=0.01 A 500 bytes                 ESTABLISHED (unacknowledged: timeout 10)
+ f5  t=0.5  the same segment again      retrans = 1 (< 2): timeout 10
+ f6  t=1.0  again                       retrans = 2 (>= max_retrans): timeout 3
+ f16 t=4.4  again                       NEW: entry 1 expired at ~4.0
+Flow 2 (port 40086): a single retransmission
+ f7-f9 handshake, f10 A 500 bytes, f11 t=0.5 again (retrans 1: timeout 10)
+ f17 t=4.5 again                        ESTABLISHED: alive
+Flow 3 (port 40087): retransmissions interleaved with B's duplicate ACKs
+ (each B segment resets the count)
+ f12-f14 handshake, f15 A 500 bytes, ... A, B dup ACK, A, B dup ACK, A
+ f24 t=4.6 again                        ESTABLISHED: alive
+"""
+from common import Capture, Tcp, syn_options
+
+cap = Capture()
+
+
+def hs(port, at):
+    c = Tcp(cap, sport=port, dport=80, isn_a=port * 101, isn_b=port * 103)
+    c.a("S", options=syn_options(), at=at)
+    c.b("SA", options=syn_options())
+    c.a("A")
+    return c
+
+
+c1 = hs(40085, 0.0)
+s1 = c1.nxt["a"]
+c1.a("PA", b"r" * 500, at=0.01, advance=False)
+c1.a("PA", b"r" * 500, at=0.5, advance=False)
+c1.a("PA", b"r" * 500, at=1.0, advance=False)
+
+c2 = hs(40086, 1.1)
+c2.a("PA", b"s" * 500, advance=False)
+c2.a("PA", b"s" * 500, at=1.6, advance=False)
+
+c3 = hs(40087, 1.7)
+c3.a("PA", b"t" * 500, advance=False)
+for t in (1.8, 1.9, 2.0):
+    c3.b("A", at=t)
+    c3.a("PA", b"t" * 500, at=t + 0.05, advance=False)
+
+c1.a("PA", b"r" * 500, at=4.4, advance=False)
+c2.a("PA", b"s" * 500, at=4.5, advance=False)
+c3.a("PA", b"t" * 500, at=4.6, advance=False)
+cap.write("tcp-max-retrans.pcap")
