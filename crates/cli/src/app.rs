@@ -1,6 +1,7 @@
 //! Command-line definition and the subcommands.
 
 use crate::expect::{self, Observed, Recording};
+use crate::fragments::{Held, MAX_HELD, Reorder};
 use crate::output::{self, FrameRecord, summary};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -158,7 +159,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let s = a.knobs.sysctls()?;
             let mut out = io::stdout().lock();
             for k in ctrack_core::sysctl::KNOBS {
-                writeln!(out, "net.netfilter.{} = {}", k.name, k.get(&s))?;
+                writeln!(out, "{} = {}", k.full_name(), k.get(&s))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -186,6 +187,28 @@ fn progress(path: &Path, quiet: bool) -> Option<ProgressBar> {
     Some(pb)
 }
 
+/// Write lines; false when the reader went away (broken pipe).
+fn write_held(format: output::Format, out: &mut dyn Write, lines: Vec<Held>) -> Result<bool> {
+    for h in lines {
+        let rec = FrameRecord {
+            number: h.number,
+            ts_nanos: h.ts_nanos,
+            rel_nanos: h.rel_nanos,
+            clock_nanos: h.clock_nanos,
+            verdict: &h.verdict,
+            summary: &h.summary,
+            note: h.note.as_deref(),
+        };
+        if let Err(e) = output::write_record(format, out, &rec) {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                return Ok(false);
+            }
+            return Err(e.into());
+        }
+    }
+    Ok(true)
+}
+
 fn replay(a: ReplayArgs) -> Result<ExitCode> {
     let recording = match &a.expect {
         Some(p) => Some(Recording::load(p).map_err(anyhow::Error::msg)?),
@@ -200,6 +223,7 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
     let mut first: Option<(i64, u64)> = None;
     let mut observed: Vec<(Observed, Option<String>)> = Vec::new();
     let mut failure: Option<CaptureError> = None;
+    let mut reorder = Reorder::new(MAX_HELD);
     loop {
         let step = match replayer.step() {
             Ok(Some(s)) => s,
@@ -223,20 +247,23 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
             continue;
         }
         summary::summarize(&step.decoded, &mut line);
-        let rec = FrameRecord {
+        reorder.push(Held {
             number: step.frame.number,
             ts_nanos: step.frame.ts_nanos,
             rel_nanos: step.frame.ts_nanos.saturating_sub(ts0),
             clock_nanos: step.now.as_nanos().saturating_sub(clock0),
-            verdict: &step.verdict,
-            summary: &line,
-        };
-        if let Err(e) = output::write_record(a.format, &mut out, &rec) {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                return Ok(ExitCode::SUCCESS);
-            }
-            return Err(e.into());
+            verdict: step.verdict,
+            summary: std::mem::take(&mut line),
+            note: None,
+            waiting: false,
+        });
+        reorder.resolve(replayer.conntrack_mut().take_fragment_fates());
+        if !write_held(a.format, &mut out, reorder.ready())? {
+            return Ok(ExitCode::SUCCESS);
         }
+    }
+    if !write_held(a.format, &mut out, reorder.finish())? {
+        return Ok(ExitCode::SUCCESS);
     }
     if let Some(pb) = &pb {
         pb.finish_and_clear();

@@ -4,4 +4,5 @@
 
 pub mod app;
 pub mod expect;
+pub mod fragments;
 pub mod output;

@@ -250,7 +250,7 @@ fn knob_errors_name_the_knob_and_line() {
     );
     let o = ctrack(&["sysctls", "--set", "nf_conntrack_udp_timeout=7"]);
     assert!(stdout(&o).contains("net.netfilter.nf_conntrack_udp_timeout = 7\n"));
-    assert_eq!(stdout(&o).lines().count(), 40);
+    assert_eq!(stdout(&o).lines().count(), 44);
 }
 
 #[test]
@@ -396,4 +396,50 @@ fn explain_shows_the_failed_window_bound_with_its_numbers() {
     let o = ctrack_paths(&[&"explain", &cap, &"15"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("there is no frame 15"));
+}
+
+#[test]
+fn queued_fragments_say_what_became_of_their_datagram() {
+    let dir = fixture("synthetic/ipv4-fragments");
+    let o = ctrack_paths(&[
+        &"replay",
+        &dir.join("replayed.pcap"),
+        &"--sysctl",
+        &dir.join("sysctl.conf"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 17, "one line per frame, in frame order");
+    for (n, l) in lines.iter().enumerate() {
+        assert!(
+            l.trim_start().starts_with(&format!("{} ", n + 1)),
+            "line {n}: {l}"
+        );
+    }
+    assert!(
+        lines[0].ends_with("-- fragment queued for reassembly; datagram completed by frame 3"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[2].contains("NEW         ORIGINAL #1")
+            && lines[2].ends_with("(completed the datagram of frames 1, 2)"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[6].contains("datagram discarded at frame 8: overlapping fragment"),
+        "{}",
+        lines[6]
+    );
+    assert!(lines[12].ends_with("-- fragment dropped by reassembly: duplicate fragment"));
+    assert!(lines[8].contains("still queued when the capture ended"));
+
+    let o = ctrack_paths(&[&"replay", &dir.join("replayed.pcap"), &"--format", &"jsonl"]);
+    let first: serde_json::Value =
+        serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    assert_eq!(first["ctstate"], serde_json::Value::Null);
+    assert_eq!(first["reason"], "fragment queued for reassembly");
+    assert_eq!(first["note"], "datagram completed by frame 3");
 }

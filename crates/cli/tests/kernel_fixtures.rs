@@ -98,7 +98,11 @@ fn classify(
     entry_proto: Option<u8>,
 ) -> (Option<u32>, &'static str) {
     let note = kernel.note.as_deref().unwrap_or("");
-    if matches!(ours.reason, Some(Reason::Fragment)) || note.contains("fragment") {
+    if matches!(
+        ours.reason,
+        Some(Reason::FragmentQueued | Reason::FragmentDropped(_))
+    ) || note.contains("fragment")
+    {
         return (
             Some(8),
             "IP fragments are not reassembled yet (nf_defrag): no verdict on the completing fragment",
@@ -182,6 +186,31 @@ fn strict_length(meta: &serde_json::Value) -> bool {
         == Some(false)
 }
 
+/// The IPv4 reassembly settings the recording ran with (`meta.ipfrag`, not
+/// part of sysctl.conf) and every `--set` of a knob we model; module
+/// parameters and names we do not model are skipped.
+fn apply_meta_sysctls(meta: &serde_json::Value, sysctl: &mut Sysctls) -> Result<(), String> {
+    if let Some(ipfrag) = meta.get("ipfrag").and_then(|v| v.as_object()) {
+        for (k, v) in ipfrag {
+            let v = v
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string());
+            sysctl
+                .set(&format!("net.ipv4.{k}"), &v)
+                .map_err(|e| format!("meta.json ipfrag: {e}"))?;
+        }
+    }
+    let sets = meta.pointer("/options/set").and_then(|v| v.as_array());
+    for a in sets.into_iter().flatten().filter_map(|v| v.as_str()) {
+        match sysctl.set_assignment(a) {
+            Ok(()) | Err(ctrack_core::sysctl::SysctlError::Unknown(_)) => {}
+            Err(e) => return Err(format!("meta.json --set {a}: {e}")),
+        }
+    }
+    Ok(())
+}
+
 fn run_fixture(dir: &Path, name: &str) -> Outcome {
     let mut out = Outcome {
         name: name.to_string(),
@@ -201,6 +230,7 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
         sysctl
             .apply_conf(&conf)
             .map_err(|e| format!("sysctl.conf: {e}"))?;
+        apply_meta_sysctls(&meta, &mut sysctl)?;
         let options = ctrack_core::Options {
             strict_length: strict_length(&meta),
             ..Default::default()

@@ -14,6 +14,7 @@
 //! |---|---|
 //! | [`wire`] | header layouts (`include/uapi/linux/*.h`) |
 //! | [`validate`] | `br_netfilter_hooks.c`, `br_netfilter_ipv6.c` (`ip_rcv` checks) |
+//! | [`defrag`] | `ip_fragment.c`, `inet_fragment.c`, `nf_conntrack_reasm.c` |
 //! | [`tracker`] | `nf_conntrack_core.c` (`nf_conntrack_in`, confirm) |
 //! | [`table`] | the conntrack hash table and its garbage collection |
 //! | [`proto`] | `nf_conntrack_proto_*.c`, one file per protocol |
@@ -22,6 +23,7 @@
 
 pub mod conn;
 pub mod ctinfo;
+pub mod defrag;
 pub mod procfs;
 pub mod proto;
 pub mod reason;

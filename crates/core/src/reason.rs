@@ -24,8 +24,11 @@ pub enum Reason {
     Truncated { have: usize, need: usize },
     /// ... bad IPv6 header.
     Ipv6Header(&'static str),
-    /// An IP fragment: conntrack only sees reassembled datagrams.
-    Fragment,
+    /// An IP fragment held until its datagram completes (conntrack only
+    /// sees reassembled datagrams).
+    FragmentQueued,
+    /// A fragment the reassembly dropped.
+    FragmentDropped(&'static str),
     /// The table is full and nothing could be dropped early.
     TableFull,
     /// Seen by conntrack, then dropped by br_netfilter's second check on
@@ -83,7 +86,8 @@ impl Reason {
                 | Reason::Ipv4Checksum { .. }
                 | Reason::Truncated { .. }
                 | Reason::Ipv6Header(_)
-                | Reason::Fragment
+                | Reason::FragmentQueued
+                | Reason::FragmentDropped(_)
                 | Reason::TableFull
                 | Reason::ForwardDrop(_)
         )
@@ -125,9 +129,8 @@ impl fmt::Display for Reason {
             Reason::Ipv6Header(what) => {
                 write!(f, "dropped before conntrack: bad IPv6 header ({what})")
             }
-            Reason::Fragment => f.write_str(
-                "IP fragment: held for reassembly (ctrack does not reassemble yet; the datagram is not tracked)",
-            ),
+            Reason::FragmentQueued => f.write_str("fragment queued for reassembly"),
+            Reason::FragmentDropped(why) => write!(f, "fragment dropped by reassembly: {why}"),
             Reason::TableFull => f.write_str("table full, dropping packet"),
             Reason::ForwardDrop(what) => write!(
                 f,
@@ -191,7 +194,7 @@ mod tests {
             "nf_ct_proto_17: truncated/malformed packet"
         );
         assert_eq!(r.to_string(), "udp: truncated/malformed packet");
-        assert!(Reason::Fragment.before_conntrack());
+        assert!(Reason::FragmentQueued.before_conntrack());
         assert!(Reason::NoTuple { proto: 6 }.kernel_log().is_none());
     }
 }

@@ -96,6 +96,26 @@ knobs! {
     timestamp: "nf_conntrack_timestamp" = 0, [0, BOOL]; "Record start and stop times."
     udp_timeout: "nf_conntrack_udp_timeout" = 30, [0, MAX_SECS]; "UDP timeout until the entry is a stream."
     udp_timeout_stream: "nf_conntrack_udp_timeout_stream" = 120, [0, MAX_SECS]; "UDP timeout for streams."
+    ipfrag_high_thresh: "ipfrag_high_thresh" = 4194304, [0, INT_MAX]; "IPv4 reassembly memory limit (net.ipv4)."
+    ipfrag_low_thresh: "ipfrag_low_thresh" = 3145728, [0, INT_MAX]; "IPv4 reassembly low threshold (net.ipv4; unused since 4.17)."
+    ipfrag_max_dist: "ipfrag_max_dist" = 64, [0, INT_MAX]; "Fragments from one source between two of a datagram before it is restarted (net.ipv4)."
+    ipfrag_time: "ipfrag_time" = 30, [0, MAX_SECS]; "IPv4 reassembly timeout (net.ipv4)."
+}
+
+impl Knob {
+    /// The sysctl directory the knob lives in.
+    pub fn prefix(&self) -> &'static str {
+        if self.name.starts_with("ipfrag_") {
+            "net.ipv4."
+        } else {
+            "net.netfilter."
+        }
+    }
+
+    /// The full sysctl name.
+    pub fn full_name(&self) -> String {
+        format!("{}{}", self.prefix(), self.name)
+    }
 }
 
 /// A knob that cannot be set, or a sysctl.conf line that cannot be read.
@@ -132,6 +152,10 @@ pub fn find(name: &str) -> Result<&'static Knob, SysctlError> {
     let n = name.trim().replace('/', ".");
     let short = n
         .strip_prefix("net.netfilter.")
+        .or_else(|| {
+            n.strip_prefix("net.ipv4.")
+                .filter(|s| s.starts_with("ipfrag_"))
+        })
         .or_else(|| n.strip_prefix("net.").filter(|s| *s == "nf_conntrack_max"))
         .unwrap_or(&n);
     if short == "nf_conntrack_count" {
@@ -212,7 +236,7 @@ impl Sysctls {
     pub fn to_conf(&self) -> String {
         let mut out = String::new();
         for k in KNOBS {
-            out.push_str(&format!("net.netfilter.{} = {}\n", k.name, k.get(self)));
+            out.push_str(&format!("{} = {}\n", k.full_name(), k.get(self)));
         }
         out
     }
@@ -237,7 +261,7 @@ mod tests {
         assert_eq!(s.tcp_timeout_established, 432000);
         assert_eq!(s.checksum, 1);
         assert_eq!(s.tcp_loose, 1);
-        assert_eq!(KNOBS.len(), 40);
+        assert_eq!(KNOBS.len(), 44);
     }
 
     #[test]
@@ -248,6 +272,8 @@ mod tests {
         s.set("nf_conntrack_icmp_timeout", " 5 ").unwrap();
         s.set("net/netfilter/nf_conntrack_checksum", "0").unwrap();
         s.set("net.nf_conntrack_max", "10").unwrap();
+        s.set("net.ipv4.ipfrag_time", "2").unwrap();
+        assert_eq!(s.ipfrag_time, 2);
         assert_eq!(
             (s.udp_timeout, s.icmp_timeout, s.checksum, s.max),
             (2, 5, 0, 10)

@@ -16,6 +16,7 @@
 
 use crate::conn::Conn;
 use crate::ctinfo::{CtInfo, CtState, Direction};
+use crate::defrag::{self, Defrag};
 use crate::proto::{self, ErrorCtx, ErrorOutcome, PacketCtx, PacketOutcome};
 use crate::reason::Reason;
 use crate::stats::Stats;
@@ -50,6 +51,11 @@ pub struct Verdict {
     pub proto_state: Option<&'static str>,
     /// Zero bytes added because the capture cut the packet short.
     pub padded: usize,
+    /// This packet's number: the count of packets handed to the tracker.
+    pub id: u64,
+    /// For a fragment that completed its datagram: the other fragments'
+    /// packet numbers.
+    pub fragments: Vec<u64>,
 }
 
 impl Verdict {
@@ -64,6 +70,8 @@ impl Verdict {
             tuple: None,
             proto_state: None,
             padded: 0,
+            id: 0,
+            fragments: Vec::new(),
         }
     }
 
@@ -168,6 +176,8 @@ pub struct Conntrack {
     reaped: Vec<Conn>,
     hasher: std::collections::hash_map::RandomState,
     trace: Trace,
+    defrag: Defrag,
+    next_id: u64,
 }
 
 impl Conntrack {
@@ -181,7 +191,29 @@ impl Conntrack {
             reaped: Vec::new(),
             hasher: Default::default(),
             trace: Trace::default(),
+            defrag: Defrag::default(),
+            next_id: 0,
         }
+    }
+
+    fn defrag_limits(&self) -> defrag::Limits {
+        defrag::Limits {
+            v4_high_thresh: self.sysctl.ipfrag_high_thresh as usize,
+            v4_timeout: self.sysctl.ipfrag_time,
+            v4_max_dist: self.sysctl.ipfrag_max_dist,
+            v6_high_thresh: self.sysctl.frag6_high_thresh as usize,
+            v6_timeout: self.sysctl.frag6_timeout,
+            jiffies: self.options.jiffies,
+        }
+    }
+
+    /// What became of queued fragments since the last call.
+    pub fn take_fragment_fates(&mut self) -> Vec<defrag::FragmentFate> {
+        self.defrag.take_fates()
+    }
+
+    pub fn defrag(&self) -> &Defrag {
+        &self.defrag
     }
 
     /// Explain the next packets step by step (see [`Conntrack::take_explanation`]).
@@ -264,13 +296,20 @@ impl Conntrack {
         data: &[u8],
         wire_len: usize,
     ) -> Verdict {
+        self.next_id += 1;
+        let id = self.next_id;
         let family = match network {
             Network::Ipv4 => Family::Ipv4,
             Network::Ipv6 => Family::Ipv6,
             Network::Other(ethertype) => {
-                return Verdict::without_conntrack(Reason::NotIp { ethertype });
+                return Verdict {
+                    id,
+                    ..Verdict::without_conntrack(Reason::NotIp { ethertype })
+                };
             }
         };
+        let limits = self.defrag_limits();
+        self.defrag.expire(now, &limits);
         let before = self.reaped.len();
         self.table.sweep(now, &mut self.reaped);
         self.stats.expired += (self.reaped.len() - before) as u64;
@@ -287,13 +326,14 @@ impl Conntrack {
         } else {
             data
         };
-        let mut v = self.ip_in(now, family, data);
+        let mut v = self.ip_in(now, id, family, data);
         v.padded = padded;
+        v.id = id;
         self.scratch = scratch;
         v
     }
 
-    fn ip_in(&mut self, now: Timestamp, family: Family, data: &[u8]) -> Verdict {
+    fn ip_in(&mut self, now: Timestamp, id: u64, family: Family, data: &[u8]) -> Verdict {
         let pkt = match family {
             Family::Ipv4 => validate::ipv4(data, &self.options.validate),
             Family::Ipv6 => validate::ipv6(data),
@@ -302,9 +342,39 @@ impl Conntrack {
             Ok(p) => p,
             Err(r) => return Verdict::without_conntrack(r),
         };
-        if is_fragment(family, pkt) {
-            return Verdict::without_conntrack(Reason::Fragment);
+        // nf_defrag_ipv4 / nf_defrag_ipv6, at priority -400.
+        let frame_len = data.len() + crate::wire::ethernet::HEADER_LEN;
+        let limits = self.defrag_limits();
+        let outcome = match family {
+            Family::Ipv4 if defrag::ipv4_is_fragment(pkt) => {
+                self.defrag.ipv4(now, id, pkt, frame_len, 0, &limits)
+            }
+            Family::Ipv6 if crate::wire::ipv6::is_ext_hdr(pkt[6]) => {
+                self.defrag.ipv6(now, id, pkt, frame_len, 0, &limits)
+            }
+            _ => defrag::Outcome::Pass,
+        };
+        match outcome {
+            defrag::Outcome::Pass => self.after_defrag(now, family, pkt),
+            defrag::Outcome::Queued => Verdict::without_conntrack(Reason::FragmentQueued),
+            defrag::Outcome::Dropped(why) => {
+                Verdict::without_conntrack(Reason::FragmentDropped(why))
+            }
+            defrag::Outcome::Reassembled { packet, others } => {
+                self.trace.note(|| {
+                    format!(
+                        "reassembled a {}-byte datagram from packets {others:?} and this one",
+                        packet.len()
+                    )
+                });
+                let mut v = self.after_defrag(now, family, &packet);
+                v.fragments = others;
+                v
+            }
         }
+    }
+
+    fn after_defrag(&mut self, now: Timestamp, family: Family, pkt: &[u8]) -> Verdict {
         // br_nf_forward_ip() validates the (now trimmed) packet again; an
         // IPv6 hop-by-hop header that the payload length cut off fails there,
         // after conntrack saw the packet and before it was confirmed.
@@ -373,7 +443,7 @@ impl Conntrack {
                         entry: Some(conn.seq),
                         tuple,
                         proto_state: l4.state_name(conn),
-                        padded: 0,
+                        ..Verdict::without_conntrack(Reason::FragmentQueued)
                     };
                 }
             }
@@ -526,7 +596,7 @@ impl Conntrack {
             entry: Some(conn.seq),
             tuple: Some(tuple),
             proto_state: l4.state_name(conn),
-            padded: 0,
+            ..Verdict::without_conntrack(Reason::FragmentQueued)
         };
         if self.trace.enabled() {
             let lines = self.describe_entry(conn, now);
@@ -596,29 +666,5 @@ impl Conntrack {
     pub fn lookup(&self, tuple: &Tuple, now: Timestamp) -> Option<(&Conn, Direction)> {
         let (id, dir): (ConnId, Direction) = self.table.find(tuple, now)?;
         Some((self.table.get(id)?, dir))
-    }
-}
-
-/// A fragment nf_defrag would hold: IPv4 with MF or an offset; IPv6 with a
-/// Fragment header that has an offset or the M flag. An IPv6 atomic
-/// fragment (offset 0, M=0) is "reassembled" at once and tracked.
-fn is_fragment(family: Family, pkt: &[u8]) -> bool {
-    match family {
-        Family::Ipv4 => ipv4::Packet::new_unchecked(pkt).is_fragment(),
-        Family::Ipv6 => {
-            let (hs, n) = ipv6::ext_headers::<8>(pkt);
-            hs[..n]
-                .iter()
-                .flatten()
-                .filter(|h| h.kind == ip_proto::FRAGMENT)
-                .any(|h| {
-                    match header_at(pkt, h.offset, ipv6::FragmentHeader::LEN)
-                        .map(ipv6::FragmentHeader::parse)
-                    {
-                        Some(Ok(f)) => f.offset != 0 || f.more,
-                        _ => true,
-                    }
-                })
-        }
     }
 }

@@ -9,7 +9,7 @@ use ctrack_core::wire::link::{self, LinkType, Network};
 use ctrack_core::wire::{
     checksum, dccp, ethernet, gre, icmp, icmpv6, ipv4, ipv6, null, sctp, sll, sll2, tcp, udp,
 };
-use ctrack_core::{Conntrack, Options, Sysctls, validate};
+use ctrack_core::{Conntrack, Options, Sysctls, defrag, validate};
 use proptest::prelude::*;
 use std::time::Duration;
 
@@ -292,5 +292,128 @@ proptest! {
         }
         ct.expire(now + Duration::from_secs(100_000));
         prop_assert_eq!(ct.entries(now + Duration::from_secs(100_000)).len(), 0);
+    }
+}
+
+fn frag_limits(thresh: usize) -> defrag::Limits {
+    defrag::Limits {
+        v4_high_thresh: thresh,
+        v4_timeout: 30,
+        v4_max_dist: 64,
+        v6_high_thresh: thresh,
+        v6_timeout: 60,
+        jiffies: Default::default(),
+    }
+}
+
+/// An IPv6 fragment: fixed header, fragment header, data.
+fn ipv6_fragment(id: u32, offset: usize, more: bool, data: &[u8]) -> Vec<u8> {
+    let mut fh = vec![17u8, 0];
+    let off = ((offset / 8) as u16) << 3 | u16::from(more);
+    fh.extend_from_slice(&off.to_be_bytes());
+    fh.extend_from_slice(&id.to_be_bytes());
+    fh.extend_from_slice(data);
+    ipv6_packet(44, 1, 2, &fh)
+}
+
+/// Cut points (multiples of 8) splitting `len` bytes into fragments.
+fn pieces(len: usize, cuts: &[usize]) -> Vec<(usize, usize)> {
+    let mut at: Vec<usize> = cuts
+        .iter()
+        .map(|c| (c % len) / 8 * 8)
+        .filter(|c| *c > 0)
+        .collect();
+    at.push(0);
+    at.push(len);
+    at.sort();
+    at.dedup();
+    at.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Any split of a datagram, in any order, reassembles to exactly it, on
+    /// the last fragment to arrive, for both families.
+    #[test]
+    fn any_split_in_any_order_reassembles_exactly(
+        len in 8usize..3000,
+        cuts in proptest::collection::vec(any::<usize>(), 0..12),
+        order in any::<u64>(),
+        v6 in any::<bool>(),
+    ) {
+        let data: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+        let mut parts = pieces(len, &cuts);
+        // A deterministic shuffle from `order`.
+        let mut seed = order | 1;
+        for i in (1..parts.len()).rev() {
+            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+            parts.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        let n = parts.len();
+        let l = frag_limits(4 << 20);
+        let mut d = defrag::Defrag::default();
+        let now = Timestamp::from_secs(1);
+        for (k, (s, e)) in parts.into_iter().enumerate() {
+            let more = e != len;
+            let out = if v6 {
+                let p = ipv6_fragment(5, s, more, &data[s..e]);
+                d.ipv6(now, k as u64, &p, p.len() + 14, 0, &l)
+            } else {
+                let total = 20 + e - s;
+                let frag = (s / 8) as u16 | if more { 0x2000 } else { 0 };
+                let mut p = ipv4_packet(17, [10, 0, 0, 1], [10, 0, 0, 2], frag, &data[s..e]);
+                p[2..4].copy_from_slice(&(total as u16).to_be_bytes());
+                d.ipv4(now, k as u64, &p, p.len() + 14, 0, &l)
+            };
+            if k + 1 < n {
+                prop_assert_eq!(out, defrag::Outcome::Queued);
+            } else {
+                let defrag::Outcome::Reassembled { packet, others } = out else {
+                    return Err(TestCaseError::fail(format!("last fragment gave {out:?}")));
+                };
+                prop_assert_eq!(others.len(), n - 1);
+                let hdr = if v6 { 40 } else { 20 };
+                prop_assert_eq!(&packet[hdr..], &data[..]);
+            }
+        }
+        prop_assert_eq!(d.memory(), (0, 0));
+    }
+
+    /// Random fragments of a few datagrams: nothing panics, memory never
+    /// goes much past the high threshold, and expiry frees everything.
+    #[test]
+    fn arbitrary_fragments_stay_within_the_memory_limit(
+        frags in proptest::collection::vec(
+            (any::<bool>(), 0u16..4, 0usize..400, 0usize..600, any::<bool>(), 0u64..2_000_000_000),
+            1..120),
+        thresh in 0usize..20_000,
+    ) {
+        let l = frag_limits(thresh);
+        let mut d = defrag::Defrag::default();
+        let mut now = Timestamp::from_secs(1);
+        for (k, (v6, id, off8, len, more, gap)) in frags.into_iter().enumerate() {
+            now = now + Duration::from_nanos(gap);
+            d.expire(now, &l);
+            let data = vec![0xabu8; len];
+            let off = off8 * 8;
+            let out = if v6 {
+                let p = ipv6_fragment(u32::from(id), off, more, &data);
+                d.ipv6(now, k as u64, &p, p.len() + 14, 0, &l)
+            } else {
+                let frag = (off8 as u16 & 0x1fff) | if more { 0x2000 } else { 0 };
+                let p = ipv4_packet(17, [10, 0, 0, 1], [10, 0, 0, 2], frag, &data);
+                d.ipv4(now, k as u64, &p, p.len() + 14, 0, &l)
+            };
+            let _ = out;
+            let (m4, m6) = d.memory();
+            // One fragment and one queue may be admitted while under the limit.
+            let slack = defrag::truesize(700) + 256;
+            prop_assert!(m4 <= thresh + slack, "v4 memory {} over {}", m4, thresh);
+            prop_assert!(m6 <= thresh + slack, "v6 memory {} over {}", m6, thresh);
+        }
+        d.expire(now + Duration::from_secs(120), &l);
+        prop_assert_eq!(d.memory(), (0, 0));
+        prop_assert_eq!(d.queues(), (0, 0));
     }
 }

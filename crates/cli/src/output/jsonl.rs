@@ -1,9 +1,10 @@
 //! The jsonl format: one object per frame.
 //!
 //! ```json
-//! {"i":1,"ts":1102274184.317453000,"t":0.000000000,"ctstate":"NEW","ctdir":"ORIGINAL","ctstatus":[],"reason":null,"kernel_log":null,"entry":1,"proto_state":null,"tuple":{"l3":"ipv4","proto":17,"src":"192.168.170.8","dst":"192.168.170.20","sport":32795,"dport":53},"padded":0,"summary":"IP ..."}
+//! {"i":1,"ts":1102274184.317453000,"t":0.000000000,"ctstate":"NEW","ctdir":"ORIGINAL","ctstatus":[],"reason":null,"kernel_log":null,"entry":1,"proto_state":null,"tuple":{"l3":"ipv4","proto":17,"src":"192.168.170.8","dst":"192.168.170.20","sport":32795,"dport":53},"padded":0,"note":null,"summary":"IP ..."}
 //! ```
-//! `ts` is the capture timestamp and `t` the tracker clock since the first
+//! `note` says what became of a fragment's datagram, as kernel-replay's
+//! notes do. `ts` is the capture timestamp and `t` the tracker clock since the first
 //! frame, both in seconds with nanosecond digits; `ctstate`/`ctdir`/`ctstatus`
 //! use the names of the kernel fixtures' packets.jsonl.
 
@@ -52,7 +53,7 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
     let klog = v.reason.as_ref().and_then(|r| r.kernel_log());
     writeln!(
         out,
-        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":{},\"ctdir\":{},\"ctstatus\":[{}],\"reason\":{},\"kernel_log\":{},\"entry\":{},\"proto_state\":{},\"tuple\":{},\"padded\":{},\"summary\":{}}}",
+        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":{},\"ctdir\":{},\"ctstatus\":[{}],\"reason\":{},\"kernel_log\":{},\"entry\":{},\"proto_state\":{},\"tuple\":{},\"padded\":{},\"note\":{},\"summary\":{}}}",
         r.number,
         secs(r.ts_nanos),
         secs(r.clock_nanos as i64),
@@ -70,6 +71,7 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
             .map(tuple_json)
             .unwrap_or_else(|| "null".into()),
         v.padded,
+        opt_string(r.note),
         string(r.summary),
     )
 }

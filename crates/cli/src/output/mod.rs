@@ -20,6 +20,9 @@ pub struct FrameRecord<'a> {
     pub clock_nanos: u64,
     pub verdict: &'a Verdict,
     pub summary: &'a str,
+    /// What became of the frame later (a fragment's datagram), or how it
+    /// relates to other frames.
+    pub note: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -33,8 +33,11 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
     if v.padded > 0 {
         write!(out, " (padded {} bytes)", v.padded)?;
     }
-    if let Some(reason) = &v.reason {
-        write!(out, " -- {reason}")?;
+    match (&v.reason, r.note) {
+        (Some(reason), Some(note)) => write!(out, " -- {reason}; {note}")?,
+        (Some(reason), None) => write!(out, " -- {reason}")?,
+        (None, Some(note)) => write!(out, " ({note})")?,
+        (None, None) => {}
     }
     writeln!(out)
 }
