@@ -308,8 +308,10 @@ impl Conntrack {
                 };
             }
         };
-        let limits = self.defrag_limits();
-        self.defrag.expire(now, &limits);
+        if self.defrag.pending() {
+            let limits = self.defrag_limits();
+            self.defrag.expire(now, &limits);
+        }
         let before = self.reaped.len();
         self.table.sweep(now, &mut self.reaped);
         self.stats.expired += (self.reaped.len() - before) as u64;
@@ -344,12 +346,13 @@ impl Conntrack {
         };
         // nf_defrag_ipv4 / nf_defrag_ipv6, at priority -400.
         let frame_len = data.len() + crate::wire::ethernet::HEADER_LEN;
-        let limits = self.defrag_limits();
         let outcome = match family {
             Family::Ipv4 if defrag::ipv4_is_fragment(pkt) => {
+                let limits = self.defrag_limits();
                 self.defrag.ipv4(now, id, pkt, frame_len, 0, &limits)
             }
             Family::Ipv6 if crate::wire::ipv6::is_ext_hdr(pkt[6]) => {
+                let limits = self.defrag_limits();
                 self.defrag.ipv6(now, id, pkt, frame_len, 0, &limits)
             }
             _ => defrag::Outcome::Pass,

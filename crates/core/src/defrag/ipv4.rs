@@ -152,9 +152,9 @@ impl Defrag {
             Insert::Overlap => return discard(self, "overlapping fragment"),
         }
         let ts = truesize(frame_len);
+        let header = if offset == 0 { &pkt[..ihl] } else { &[][..] };
+        q.store(header, &pkt[ihl..ihl + (end - offset)]);
         q.frags.push(Frag {
-            offset,
-            data: pkt[ihl..ihl + (end - offset)].to_vec(),
             packet: id,
             truesize: ts,
         });
@@ -165,7 +165,7 @@ impl Defrag {
         if offset == 0 {
             q.flags |= FIRST_IN;
             q.head = Some(Head {
-                header: pkt[..ihl].to_vec(),
+                header_len: ihl,
                 nexthdr_at: 0,
                 nexthdr: 0,
             });
@@ -192,23 +192,22 @@ impl Defrag {
             return fail(self, "fragments disagree on ECN");
         }
         let head = q.head.clone().expect("FIRST_IN has a head");
-        let len = head.header.len() + q.len;
+        let len = head.header_len + q.len;
         if len > 65535 {
             return fail(self, "reassembled datagram over 65535 bytes");
         }
-        let mut packet = Vec::with_capacity(len);
-        packet.extend_from_slice(&head.header);
-        q.assemble(&mut packet);
+        let (max_size, max_df_size) = (q.max_size, q.max_df_size);
+        let mut packet = q.assemble(len);
         packet[2..4].copy_from_slice(&(len as u16).to_be_bytes());
         packet[1] |= ecn;
-        let frag_off: u16 = if q.max_df_size == q.max_size {
+        let frag_off: u16 = if max_df_size == max_size {
             ipv4::FLAG_DF
         } else {
             0
         };
         packet[6..8].copy_from_slice(&frag_off.to_be_bytes());
         packet[10..12].copy_from_slice(&[0, 0]);
-        let c = checksum::checksum(&packet[..head.header.len()]);
+        let c = checksum::checksum(&packet[..head.header_len]);
         packet[10..12].copy_from_slice(&c.to_be_bytes());
         if !others.is_empty() {
             self.fates.push(super::FragmentFate {

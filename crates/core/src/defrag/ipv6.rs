@@ -204,9 +204,9 @@ impl Defrag {
             }
         }
         let ts = truesize(frame_len);
+        let header = if offset == 0 { &pkt[..fhoff] } else { &[][..] };
+        q.store(header, &pkt[data_at..data_at + (end - offset)]);
         q.frags.push(Frag {
-            offset,
-            data: pkt[data_at..data_at + (end - offset)].to_vec(),
             packet: id,
             truesize: ts,
         });
@@ -218,7 +218,7 @@ impl Defrag {
         if offset == 0 {
             q.flags |= FIRST_IN;
             q.head = Some(Head {
-                header: pkt[..fhoff].to_vec(),
+                header_len: fhoff,
                 nexthdr_at: nhoff,
                 nexthdr: fhdr.next_header,
             });
@@ -233,7 +233,7 @@ impl Defrag {
         let others: Vec<PacketId> = q.packets().into_iter().filter(|&p| p != id).collect();
         let ecn = super::ipv4::ecn_table(q.ecn);
         let head = q.head.clone().expect("FIRST_IN has a head");
-        let new_plen = head.header.len() - ipv6::HEADER_LEN + q.len;
+        let new_plen = head.header_len - ipv6::HEADER_LEN + q.len;
         if ecn == 0xff || new_plen > IPV6_MAXPLEN {
             let why = if ecn == 0xff {
                 "fragments disagree on ECN"
@@ -243,9 +243,8 @@ impl Defrag {
             self.report(&q, Fate::Discarded { by: id, why });
             return Outcome::Dropped(why);
         }
-        let mut packet = Vec::with_capacity(head.header.len() + q.len);
-        packet.extend_from_slice(&head.header);
-        q.assemble(&mut packet);
+        let total = head.header_len + q.len;
+        let mut packet = q.assemble(total);
         packet[head.nexthdr_at] = head.nexthdr;
         packet[4..6].copy_from_slice(&(new_plen as u16).to_be_bytes());
         // ipv6_change_dsfield(hdr, 0xff, ecn): OR the ECN bits in.

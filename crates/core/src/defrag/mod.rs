@@ -68,21 +68,33 @@ enum Insert {
     Overlap,
 }
 
-/// One queued fragment: its data (after the fragmentable part's start) and
-/// where it goes.
+/// One queued fragment: the packet it came in and the memory it is charged.
+/// Its bytes are in its run.
 #[derive(Debug, Clone)]
 struct Frag {
-    offset: usize,
-    data: Vec<u8>,
     packet: PacketId,
     truesize: usize,
 }
 
-/// A run of adjacent fragments appended at the end (`frag_run_len`).
-#[derive(Debug, Clone, Copy)]
+/// A run of adjacent fragments appended at the end (`frag_run_len`), with
+/// their bytes. The run at offset 0 starts with the first fragment's
+/// headers, so a datagram that arrived in order is handed over without a
+/// further copy: every byte is copied once, when its fragment arrives.
+#[derive(Debug, Clone)]
 struct Run {
     start: usize,
     len: usize,
+    data: Vec<u8>,
+}
+
+impl Run {
+    fn new(start: usize, len: usize) -> Run {
+        Run {
+            start,
+            len,
+            data: Vec::new(),
+        }
+    }
 }
 
 /// `INET_FRAG_FIRST_IN` and `INET_FRAG_LAST_IN`.
@@ -97,6 +109,8 @@ struct Queue {
     runs: Vec<Run>,
     /// Index in `runs` of the run being appended to (`last_run_head`).
     last_run: Option<usize>,
+    /// Index in `runs` of the run the last accepted fragment went into.
+    placed: usize,
     /// Offset and length of `fragments_tail`.
     tail: Option<(usize, usize)>,
     /// `q.len`: the datagram's length as known so far.
@@ -119,7 +133,10 @@ struct Queue {
 
 #[derive(Debug, Clone)]
 struct Head {
-    header: Vec<u8>,
+    /// Length of the headers in front of the fragmentable part (IPv4
+    /// header; IPv6 header and unfragmentable part). The bytes themselves
+    /// lead the run at offset 0.
+    header_len: usize,
     /// IPv6: offset in `header` of the next-header field to rewrite.
     nexthdr_at: usize,
     /// IPv6: the fragment header's next header.
@@ -133,6 +150,7 @@ impl Queue {
             frags: Vec::new(),
             runs: Vec::new(),
             last_run: None,
+            placed: 0,
             tail: None,
             len: 0,
             meat: 0,
@@ -156,10 +174,8 @@ impl Queue {
     fn insert(&mut self, offset: usize, end: usize) -> Insert {
         match self.tail {
             None => {
-                self.runs.push(Run {
-                    start: offset,
-                    len: end - offset,
-                });
+                self.runs.push(Run::new(offset, end - offset));
+                self.placed = self.runs.len() - 1;
                 self.last_run = Some(self.runs.len() - 1);
                 self.tail = Some((offset, end - offset));
             }
@@ -172,12 +188,11 @@ impl Queue {
                     && let Some(r) = self.last_run
                 {
                     self.runs[r].len += end - offset;
+                    self.placed = r;
                 } else {
-                    self.runs.push(Run {
-                        start: offset,
-                        len: end - offset,
-                    });
+                    self.runs.push(Run::new(offset, end - offset));
                     self.last_run = Some(self.runs.len() - 1);
+                    self.placed = self.runs.len() - 1;
                 }
                 self.tail = Some((offset, end - offset));
             }
@@ -195,22 +210,35 @@ impl Queue {
                     return Insert::Overlap;
                 }
                 // A run of its own; the tail stays where it was.
-                self.runs.push(Run {
-                    start: offset,
-                    len: end - offset,
-                });
+                self.runs.push(Run::new(offset, end - offset));
+                self.placed = self.runs.len() - 1;
             }
         }
         Insert::Ok
     }
 
-    /// The fragment data in offset order.
-    fn assemble(&self, out: &mut Vec<u8>) {
-        let mut frags: Vec<&Frag> = self.frags.iter().collect();
-        frags.sort_by_key(|f| f.offset);
-        for f in frags {
-            out.extend_from_slice(&f.data);
+    /// Keep an accepted fragment's bytes in the run `insert` put it in;
+    /// the first fragment brings the headers (`header`) along.
+    fn store(&mut self, header: &[u8], data: &[u8]) {
+        let run = &mut self.runs[self.placed];
+        if run.data.is_empty() {
+            run.data.reserve_exact(header.len() + data.len());
+            run.data.extend_from_slice(header);
         }
+        run.data.extend_from_slice(data);
+    }
+
+    /// The datagram: headers and data in offset order. Only bytes that
+    /// arrived out of order are copied again.
+    fn assemble(mut self, total: usize) -> Vec<u8> {
+        self.runs.sort_by_key(|r| r.start);
+        let mut runs = self.runs.into_iter();
+        let mut out = runs.next().map(|r| r.data).unwrap_or_default();
+        out.reserve_exact(total.saturating_sub(out.len()));
+        for r in runs {
+            out.extend_from_slice(&r.data);
+        }
+        out
     }
 }
 
@@ -294,6 +322,11 @@ impl Defrag {
     /// Queues alive, per family.
     pub fn queues(&self) -> (usize, usize) {
         (self.v4.len(), self.v6.len())
+    }
+
+    /// Whether any queue is alive (so [`Defrag::expire`] has work to do).
+    pub fn pending(&self) -> bool {
+        self.next_expiry.is_some()
     }
 
     /// Let every queue whose timer ran out by `now` die.
