@@ -124,9 +124,9 @@ pub fn get_l4proto(family: Family, pkt: &[u8]) -> Result<(usize, u8), NoProto> {
             if dataoff > pkt.len() {
                 return Err("IPv4 header longer than the packet");
             }
-            if dataoff == 0 {
-                return Err("IPv4 header length 0");
-            }
+            // ihl 0..4 is not refused here (a quoted header is never
+            // validated): the transport header is then read from inside
+            // the IP header, as the kernel reads it.
             Ok((dataoff, p.protocol()))
         }
         Family::Ipv6 => {

@@ -148,6 +148,9 @@ const HEARTBEAT_VTAG_FAILED: u8 = 1;
 pub struct SctpConn {
     pub state: SctpState,
     pub vtag: [u32; 2],
+    /// `init[dir]`: an INIT was seen from `dir` since the last COOKIE ACK
+    /// (detects INIT collisions).
+    pub init: [bool; 2],
     pub last_dir: u8,
     pub flags: u8,
 }
@@ -389,6 +392,7 @@ impl L4Proto for Sctp {
                     fail = Some("verification tag check failed (COOKIE ECHO)");
                     break;
                 }
+                chunk::COOKIE_ACK => s.init = [false, false],
                 chunk::HEARTBEAT => {
                     if s.vtag[di] == 0 {
                         s.vtag[di] = vtag;
@@ -437,11 +441,32 @@ impl L4Proto for Sctp {
                     fail = Some("INIT / INIT ACK too short");
                     break;
                 };
-                s.vtag[oi] = tag;
-                // An INIT retransmission does not renew the timeout.
-                if new == SctpState::Closed && old == SctpState::Closed && ctx.conn.is_confirmed() {
-                    ignore = true;
+                if c.kind == chunk::INIT {
+                    if s.init[di] && s.init[oi] {
+                        s.init[oi] = false;
+                    }
+                    s.init[di] = true;
+                    // An INIT retransmission does not renew the timeout.
+                    if new == SctpState::Closed
+                        && old == SctpState::Closed
+                        && ctx.conn.is_confirmed()
+                    {
+                        ignore = true;
+                    }
+                } else {
+                    let known = s.vtag[oi];
+                    if !s.init[oi] && known != 0 && known != tag {
+                        fail = Some(
+                            "INIT ACK carries an initiate tag other than the one already known",
+                        );
+                        break;
+                    }
+                    if s.init[di] && s.init[oi] && known != tag {
+                        fail = Some("INIT ACK's initiate tag differs in an INIT collision");
+                        break;
+                    }
                 }
+                s.vtag[oi] = tag;
             }
             ctx.trace
                 .note(|| format!("chunk {}: {old} -> {new}", sctp::chunk_name(c.kind)));
