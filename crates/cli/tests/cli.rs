@@ -443,3 +443,31 @@ fn queued_fragments_say_what_became_of_their_datagram() {
     assert_eq!(first["reason"], "fragment queued for reassembly");
     assert_eq!(first["note"], "datagram completed by frame 3");
 }
+
+#[test]
+fn ipv6_fragments_the_kernel_passes_unreassembled_get_its_verdicts() {
+    let dir = fixture("raw-nflog/frag-v6-passthrough");
+    let want = std::fs::read_to_string(dir.join("ctstates.txt")).unwrap();
+    let want: Vec<&str> = want
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect();
+    let o = ctrack_paths(&[
+        &"replay",
+        &dir.join("input.pcap"),
+        &"--set",
+        &"nf_conntrack_checksum=0",
+        &"--format",
+        &"jsonl",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["ctstate"].as_str().unwrap_or("-").to_string()
+        })
+        .collect();
+    assert_eq!(got, want);
+}
