@@ -343,7 +343,8 @@ class Tcp:
     """Both ends of one TCP connection, A (the client, frames from MAC_A) and
     B (the server). a()/b() emit one segment from A/B and advance that side's
     next sequence number by the payload (+1 for SYN, +1 for FIN) unless
-    advance=False. seq/ack default to the sender's next sequence number and
+    advance=False; a segment with an explicit seq moves it only forwards
+    (to its end, if that is after the current next sequence number). seq/ack default to the sender's next sequence number and
     the peer's (ack only when the A flag is set, else 0). win defaults to the
     side's window (self.win[side], 65535 unless set). With ts=True every
     segment without explicit options carries NOP,NOP,TS (TSval = a per-side
@@ -392,7 +393,11 @@ class Tcp:
             self.ident[who] = (self.ident[who] + 1) & 0xFFFF
         if advance:
             n = len(data) + (1 if fl & 0x02 else 0) + (1 if fl & 0x01 else 0)
-            self.nxt[who] = (s + n) & 0xFFFFFFFF
+            end = (s + n) & 0xFFFFFFFF
+            # never move backwards: a segment given an old seq (keepalive,
+            # RST below snd_nxt ...) leaves the next sequence number alone
+            if seq is None or ((self.nxt[who] - end) & 0x80000000):
+                self.nxt[who] = end
         return self.cap.add(pkt, gap=gap, at=at, frm=who)
 
     def a(self, flags, data=b"", **kw):

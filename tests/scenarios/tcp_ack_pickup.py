@@ -5,33 +5,41 @@ tcp-ack-pickup-loose0 (--set nf_conntrack_tcp_loose=0).
 A = 192.0.2.1, B = 198.51.100.2:443. The picked-up connection really uses
 window scale 7 (window fields ~500 mean ~64 KB), which conntrack cannot know.
 
-Expected with loose=1 (with loose=0 every frame of flows 1-6 is INVALID with
-no reason logged, and flow 7, a normal handshake, is tracked as usual):
+With loose=1:
 Flow 1 (port 40014), picked up by A's data:
  f1  A 100 bytes + ACK (win 502)    NEW, ESTABLISHED, timeout 300 (no reply yet:
-                                    the unacknowledged timeout caps it); both
-                                    directions are marked "be liberal" + SACK
- f2  B 1448 bytes + ACK (win 509)   ESTABLISHED/REPLY, SEEN_REPLY
- f3  B 1448 bytes                   ESTABLISHED (beyond A's unscaled 502-byte
-                                    window: passes, liberal)
- f4  A ACK                          ESTABLISHED, ASSURED (timeout 432000)
- f5  B 100 bytes 10 MB ahead        ESTABLISHED, no reason (liberal: out-of-
-                                    window checks pass silently)
+                                    capped); both directions are marked "be
+                                    liberal" (and SACK-permitted) for good
+ f2  B 1448 bytes + ACK (win 509)   ESTABLISHED/REPLY, SEEN_REPLY (300)
+ f3  B 1448 bytes                   ESTABLISHED/REPLY and ASSURED already: any
+                                    packet after the first reply assures a
+                                    picked-up entry, in either direction;
+                                    timeout 300 (B's data is unacknowledged).
+                                    Beyond A's unscaled 502-byte window: passes
+ f4  A ACK                          ESTABLISHED (432000)
+ f5  B 100 bytes 10 MB ahead        ESTABLISHED, no reason (liberal: the window
+                                    checks fail silently)
  f6  A ACK of data never sent       ESTABLISHED, no reason (liberal)
  f7  A 50 bytes, f8 B ACK           ESTABLISHED
-Flow 2 (port 40015): first packet FIN/ACK     INVALID "invalid new"
-Flow 3 (port 40016): first packet RST         INVALID "invalid new"
-Flow 4 (port 40017): first packet RST/ACK     INVALID "invalid new"
+Flow 2 (port 40015): first packet FIN/ACK     f9  INVALID "invalid new"
+Flow 3 (port 40016): first packet RST         f10 INVALID "invalid new"
+Flow 4 (port 40017): first packet RST/ACK     f11 INVALID "invalid new"
 Flow 5 (port 40018): picked up from the server's side: B ACK first
  f12 B ACK                          NEW: the entry's original direction is B -> A
+                                    (table: src=198.51.100.2 sport=443 first)
  f13 A 20 bytes                     ESTABLISHED/REPLY
 Flow 6 (port 40019): pickup, then a RST before any reply
  f14 A ACK                          NEW, ESTABLISHED
- f15 A RST                          ESTABLISHED... the entry is destroyed at once
-                                    (RST and no reply seen)
- f16 A ACK                          NEW again (another entry)
-Flow 7 (port 40020): normal handshake + data (works with loose=0 too)
- f17 SYN, f18 SYN/ACK, f19 ACK, f20 A data, f21 B ACK
+ f15 A RST                          NEW (no reply seen), CLOSE, and the entry is
+                                    destroyed at once (RST and no reply seen)
+ f16 A ACK                          NEW again: entry 4
+Flow 7 (port 40020): normal handshake + data
+ f17 SYN, f18 SYN/ACK, f19 ACK, f20 A data, f21 B ACK   NEW, ..., ESTABLISHED
+
+With loose=0: f1-f8 and f12-f14, f16 are INVALID with NO reason logged
+(tcp_new() refuses silently), f9-f11 and f15 (FIN, RST, RST/ACK as the
+first packet) are INVALID "invalid new" (that check comes before the loose
+check); flow 7 is tracked as usual (entry 1).
 """
 from common import Capture, Tcp, syn_options
 

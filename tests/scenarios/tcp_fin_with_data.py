@@ -1,10 +1,10 @@
 """TCP: FIN segments that carry data, and a FIN as the third segment of the
-handshake (the connection never becomes ESTABLISHED).
+handshake (the connection never becomes ESTABLISHED). Default sysctls.
 
-A = 192.0.2.1, B = 198.51.100.2:80, default sysctls.
+A = 192.0.2.1, B = 198.51.100.2:80.
 
 Flow 1 (port 40005): FINs with data.
- f1-f3 handshake                           ESTABLISHED, ASSURED
+ f1-f3 handshake                           SYN_SENT, SYN_RECV, ESTABLISHED+ASSURED
  f4  A FIN/PSH/ACK + 50 bytes              FIN_WAIT (the FIN counts after the data)
  f5  B ACK of data+FIN (ack +51)           CLOSE_WAIT
  f6  B FIN/PSH/ACK + 100 bytes             LAST_ACK
@@ -13,8 +13,8 @@ Flow 2 (port 40006): SYN, SYN/ACK, then A sends FIN/PSH/ACK + 30 bytes as
 its third segment ("send the request and close").
  f8  SYN                                   NEW, SYN_SENT
  f9  SYN/ACK                               SYN_RECV
- f10 A FIN/PSH/ACK + data                  FIN_WAIT (fin: SR -> FW); ASSURED
-                                           is NOT set: that needs SR/ES -> ES
+ f10 A FIN/PSH/ACK + data                  FIN_WAIT (fin: SR -> FW); ASSURED is
+                                           NOT set: that needs SR/ES -> ES
  f11 B ACK, f12 B FIN + 80 bytes, f13 A ACK  CLOSE_WAIT, LAST_ACK, TIME_WAIT,
                                            never ASSURED (table: no [ASSURED])
 """

@@ -12,7 +12,8 @@ A = 192.0.2.1:40001 (client), B = 198.51.100.2:80 (server), default sysctls.
                                          ACK after SYN_RECV), ESTABLISHED,
                                          timeout 432000
  f4  A 100 bytes                         ESTABLISHED (data unacknowledged:
-                                         timeout 300, no event)
+                                         timeout 300, no event; see
+                                         tcp-unacknowledged)
  f5  B ACK                               ESTABLISHED/REPLY (timeout back to 432000)
  f6  B 1000 bytes, f7 A ACK              ESTABLISHED
  f8  A FIN/ACK                           FIN_WAIT, timeout 120

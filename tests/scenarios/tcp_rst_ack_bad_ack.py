@@ -48,7 +48,7 @@ i = c.nxt["a"]
 c.a("S", options=syn_options())
 c.b("SA", options=syn_options())
 c.a("RA", ack=c.nxt["b"] + 1000)
-c.a("RA", seq=i + 1 - 10)
+c.a("RA", seq=i + 1 - 10, advance=False)
 c.a("RA")
 
 c = Tcp(cap, sport=40051, dport=80, isn_a=40_000_000, isn_b=41_000_000)

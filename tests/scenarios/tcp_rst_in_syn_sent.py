@@ -11,13 +11,16 @@ Flow 2 (port 40044): RST without ACK, seq 0 (accepted: "RST answering SYN"
  takes seq 0 as the expected sequence number in SYN_SENT)
  f4 SYN, f5 RST                     CLOSE, destroyed
 Flow 3 (port 40045): the client itself aborts (RST seq ISN+1 after its SYN)
- f6 SYN, f7 A RST                   CLOSE, destroyed
+ f6 SYN, f7 A RST                   NEW (original direction, no reply yet),
+                                    CLOSE, destroyed
 Flow 4 (port 40046): RST/ACK with ack 0 ("broken stacks": ack taken as
  the expected one)
  f8 SYN, f9 RST/ACK ack=0           CLOSE, destroyed
 Flow 5 (port 40047): RST/ACK with a non-zero seq (another stack)
  f10 SYN, f11 RST/ACK seq 77777     CLOSE, destroyed (the reply direction is
                                     initialised from this very packet)
+The replies f2, f5, f9, f11 are ESTABLISHED/REPLY; no reasons. Final table:
+only entry 2 (f3), SYN_SENT [UNREPLIED].
 """
 from common import Capture, Tcp, syn_options
 

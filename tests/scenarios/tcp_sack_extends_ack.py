@@ -13,14 +13,14 @@ Flow 1 (port 40076): both SYNs SACK-permitted.
                                              (the SACK edge S+4000 was never sent)
  f9  B ACK S+1000 + timestamps + SACK beyond  INVALID (timestamps + SACK: the
                                              options are parsed fully)
- f10 B ACK S+1000, malformed SACK (length 10, edge beyond)   ESTABLISHED
+ f10 B ACK S+1000, malformed SACK (length 12, edge beyond)   ESTABLISHED
                                              (not a valid SACK option: ignored)
  f11 A retransmits [S+1000, S+2000), f12 B ACK S+3000   ESTABLISHED
 Flow 2 (port 40077): A's SYN has no SACK-permitted (B's has).
  f13-f18 the same, f19 B ACK with SACK [S+2000, S+4000)   ESTABLISHED (SACK
                                              blocks towards A are not read)
 Flow 3 (port 40078): A's SYN has SACK-permitted with a wrong length (3 bytes)
- -> not recognised: f26 B ACK with SACK beyond   ESTABLISHED
+ -> not recognised: f28 B ACK with SACK beyond   ESTABLISHED
 """
 from common import Capture, Tcp, opt_mss, opt_nop, opt_sack, opt_sack_perm, ts_options
 
@@ -41,8 +41,8 @@ for port, sack_a in ((40076, "ok"), (40077, "none"), (40078, "bad")):
         c.b("A", ack=s + 1000, options=opt_nop() * 2 + opt_sack((s + 2000, s + 4000)))
         c.b("A", ack=s + 1000, options=ts_options(5000, 6000) + opt_nop() * 2
             + opt_sack((s + 2000, s + 4000)))
-        c.b("A", ack=s + 1000, options=opt_nop() * 2 + b"\x05\x0a"
-            + (s + 2000).to_bytes(4, "big") + (s + 4000).to_bytes(4, "big"))
+        c.b("A", ack=s + 1000, options=opt_nop() * 2 + b"\x05\x0c"
+            + (s + 2000).to_bytes(4, "big") + (s + 4000).to_bytes(4, "big") + b"\0\0")
     else:
         c.b("A", ack=s + 1000, options=opt_nop() * 2 + opt_sack((s + 2000, s + 4000)))
     c.a("PA", b"2" * 1000, seq=s + 1000, advance=False)

@@ -1,16 +1,17 @@
-"""TCP: simultaneous open (both sides send a SYN) -> SYN_SENT2.
+"""TCP: simultaneous open (both sides send a SYN) -> SYN_SENT2. Default sysctls.
 
-A = 192.0.2.1:40010, B = 198.51.100.2:5000 (two peers), default sysctls.
-SYNs with MSS, SACK-permitted, window scale 7.
+A = 192.0.2.1, B = 198.51.100.2:5000 (two peers). SYNs with MSS,
+SACK-permitted, window scale 7.
 
 Flow 1 (port 40010): A's SYN/ACK first.
  f1  A SYN                         NEW, SYN_SENT (timeout 120)
  f2  B SYN (reply direction)       ESTABLISHED/REPLY, SEEN_REPLY, SYN_SENT2; the
-                                   timeout is NOT refreshed (SYN seen while
-                                   SYN_SENT and no SEEN_REPLY yet): event shows
-                                   the remaining SYN_SENT time
- f3  A SYN retransmitted           SYN_SENT2 (syn: S2 -> S2)
- f4  B SYN retransmitted           SYN_SENT2
+                                   timeout is NOT refreshed (a SYN while
+                                   SYN_SENT and no reply seen yet: the event
+                                   shows what is left of SYN_SENT's; see
+                                   tcp-timeouts for the proof)
+ f3  A SYN retransmitted           SYN_SENT2 (syn orig: S2 -> S2)
+ f4  B SYN retransmitted           SYN_SENT2 (syn reply: S2 -> S2)
  f5  A SYN/ACK                     SYN_RECV (synack orig: S2 -> SR), 60
  f6  B SYN/ACK                     ignored: "packet (index 1) in dir 1 ignored,
                                    state SYN_RECV" (ESTABLISHED/REPLY)
@@ -20,10 +21,11 @@ Flow 2 (port 40011): B's SYN/ACK first.
  f10 A SYN, f11 B SYN              SYN_SENT, SYN_SENT2
  f12 B SYN/ACK                     SYN_RECV (synack reply: S2 -> SR)
  f13 A SYN/ACK                     SYN_RECV (synack orig: SR -> SR, "late
-                                   SYN/ACK in simultaneous open")
- f14 B ACK (reply direction)       ESTABLISHED (reply ack in SYN_RECV is SR ->
-                                   SR, but the simultaneous-open flag makes it
-                                   ESTABLISHED), ASSURED
+                                   SYN/ACK in simultaneous open"), no reason
+ f14 B ACK (reply direction)       ESTABLISHED and ASSURED: a reply ACK in
+                                   SYN_RECV is SR -> SR in the table, but the
+                                   simultaneous-open flag turns it into
+                                   ESTABLISHED
  f15 A 10 bytes, f16 B ACK         ESTABLISHED
 """
 from common import Capture, Tcp, syn_options

@@ -7,28 +7,31 @@ Flow 1 (port 40029), the RFC 5961 challenge-ACK dance:
  f1-f3 handshake, f4 A 100 bytes, f5 B 200 bytes, f6 A ACK   ESTABLISHED, ASSURED
  f7  A SYN, new ISN                 ignored: "packet (index 0) in dir 0 ignored,
                                     state ESTABLISHED" (accepted as ESTABLISHED;
-                                    the kernel records last_dir=ORIGINAL,
+                                    the kernel notes last_dir=ORIGINAL,
                                     last_index=SYN, last_end=ISN'+1)
  f8  B challenge ACK (seq = B's next, ack = A's OLD next)
-                                    ESTABLISHED/REPLY (an in-window ACK: now
-                                    last_dir=REPLY, last_index=ACK)
+                                    ESTABLISHED/REPLY, no reason (an in-window
+                                    ACK: now last_dir=REPLY, last_index=ACK)
  f9  A RST, seq = the challenge ACK's ack   CLOSE (exact: seq == B's max ack),
                                     timeout 10
- f10 A SYN again (ISN')             the CLOSE entry is destroyed (last packet
-                                    in this direction was a RST) and the SYN is
-                                    NEW: entry 2, SYN_SENT
+ f10 A SYN again (ISN')             DESTROY 1 (the last packet in this direction
+                                    was a RST), and the SYN is NEW: entry 2,
+                                    SYN_SENT
  f11 B SYN/ACK, f12 A ACK           SYN_RECV, ESTABLISHED, ASSURED
 Flow 2 (port 40030): the server answers the new SYN with a SYN/ACK.
- f13-f16 handshake + data           ESTABLISHED
- f17 A SYN, new ISN                 ignored (as f7)
- f18 B SYN/ACK acking ISN'+1        re-synchronised from the ignored SYN ->
-                                    SYN_RECV, no reason
- f19 A ACK                          ESTABLISHED
- f20 A 10 bytes (new sequence space), f21 B ACK   ESTABLISHED
+ f13-f18 handshake + data           ESTABLISHED, ASSURED
+ f19 A SYN, new ISN                 ignored (as f7)
+ f20 B SYN/ACK acking ISN'+1        re-synchronised from the ignored SYN:
+                                    SYN_RECV, no reason, still ASSURED (the bit
+                                    stays from the old connection)
+ f21 A ACK                          ESTABLISHED
+ f22 A 10 bytes (new sequence space), f23 B ACK   ESTABLISHED
 Flow 3 (port 40031): a SYN/ACK that does not ack the ignored SYN.
- f27 A SYN, new ISN                 ignored
- f28 B SYN/ACK acking the old data  ignored (ack != ISN'+1): state ESTABLISHED
- f29 A 10 bytes in the OLD sequence space   ESTABLISHED
+ f24-f29 handshake + data           ESTABLISHED
+ f30 A SYN, new ISN                 ignored
+ f31 B SYN/ACK acking the old data  ignored: "packet (index 1) in dir 1 ignored,
+                                    state ESTABLISHED" (ack != ISN'+1)
+ f32 A 10 bytes in the OLD sequence space   ESTABLISHED
 """
 from common import Capture, Tcp, syn_options
 

@@ -1,5 +1,5 @@
-"""TCP: a SYN while in LAST_ACK, and the server's RFC 5961 challenge ACK
-that must not be taken as the last ACK. Default sysctls.
+"""TCP: a SYN while in LAST_ACK, and the server's RFC 5961 challenge ACK that
+must not be taken as the last ACK. Default sysctls.
 
 A = 192.0.2.1, B = 198.51.100.2:80.
 
@@ -10,16 +10,18 @@ Flow 1 (port 40032):
                                       "challenge ACK expected"
  f8  B challenge ACK (reply ACK)      would be LAST_ACK -> TIME_WAIT, but:
                                       "challenge-ack ignored", state stays LAST_ACK
- f9  A RST, seq = the challenge's ack CLOSE (no window check in closing states)
- f10 A SYN again                      entry destroyed (a FIN was seen), NEW
-                                      entry 2, SYN_SENT
+ f9  A RST, seq = the challenge's ack CLOSE (timeout 10; no sequence checks for
+                                      a RST in LAST_ACK)
+ f10 A SYN again                      DESTROY 1 (a FIN was seen), NEW entry 2,
+                                      SYN_SENT
 Flow 2 (port 40033): the ordinary last ACK, for comparison.
  f11-f16 as f1-f6                     LAST_ACK
  f17 A ACK of B's FIN                 TIME_WAIT
 Flow 3 (port 40034): SYN ignored in LAST_ACK, then A's own real last ACK
- f24 A SYN                            ignored
- f25 A ACK of B's FIN (orig. direction)   TIME_WAIT (only a reply-direction ACK
-                                      counts as the challenge ACK)
+ f18-f23 as f1-f6
+ f24 A SYN                            ignored, state LAST_ACK
+ f25 A ACK of B's FIN (orig. direction)   TIME_WAIT (only a reply-direction
+                                      ACK is taken as the challenge ACK)
 """
 from common import Capture, Tcp, syn_options
 

@@ -1,14 +1,14 @@
-"""TCP: a new SYN on an entry in CLOSE (after a RST), default sysctls.
-Whether the old entry is destroyed depends on who sent the RST.
+"""TCP: a new SYN on an entry in CLOSE (after a RST), default sysctls. Whether
+the old entry is destroyed depends on who sent the RST.
 
 A = 192.0.2.1, B = 198.51.100.2:80.
 
 Flow 1 (port 40040): the CLIENT reset the connection.
- f1-f3 handshake, f4 A data, f5 B ACK        ESTABLISHED
+ f1-f3 handshake, f4 A data, f5 B ACK        ESTABLISHED, ASSURED
  f6  A RST (exact seq)                       CLOSE, timeout 10
- f7  A SYN (new ISN)                         DESTROY entry 1, NEW entry 2
-                                             (last packet in this direction
-                                             was a RST)
+ f7  A SYN (new ISN)                         DESTROY entry 1, NEW entry 2 (the
+                                             last packet in this direction was
+                                             a RST)
  f8  B SYN/ACK, f9 A ACK                     SYN_RECV, ESTABLISHED
 Flow 2 (port 40041): the SERVER reset it.
  f10-f14 as f1-f5, f15 B RST                 CLOSE
@@ -16,13 +16,16 @@ Flow 2 (port 40041): the SERVER reset it.
                                              ignored, state CLOSE" (no FIN was
                                              seen and the RST came from B)
  f17 B SYN/ACK acking the new ISN            re-synchronised: SYN_RECV, same entry
+                                             3, still ASSURED
  f18 A ACK                                   ESTABLISHED
 Flow 3 (port 40042): the SERVER reset it and refuses the new SYN.
  f19-f23, f24 B RST                          CLOSE
  f25 A SYN                                   ignored (state CLOSE)
- f26 B RST/ACK answering the SYN             CLOSE (accepted: no checks in CLOSE)
- f27 A SYN again                             ignored again: the entry blocks
-                                             the tuple until it expires (10 s)
+ f26 B RST/ACK answering the SYN             CLOSE (accepted: no sequence checks
+                                             for a RST in CLOSE), timeout 10 again
+ f27 A SYN again                             ignored again: the entry blocks the
+                                             tuple until it expires (10 s after
+                                             the last RST)
 """
 from common import Capture, Tcp, syn_options
 

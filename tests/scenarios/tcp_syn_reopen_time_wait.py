@@ -7,15 +7,17 @@ Flow 1 (port 40037): full close, then A reconnects with a higher ISN.
  f1-f3 handshake, f4 A data, f5 B ACK, f6-f9 A FIN, B ACK, B FIN, A ACK
                                     ... TIME_WAIT
  f10 A SYN                          DESTROY entry 1, NEW entry 2, SYN_SENT
- f11 B SYN/ACK, f12 A ACK           SYN_RECV, ESTABLISHED
-Flow 2 (port 40038): full close, then the SERVER opens towards the client
- on the same ports (reply-direction SYN in TIME_WAIT: syn reply TW -> SS)
- f22 B SYN                          DESTROY, NEW entry whose original direction
-                                    is B -> A
- f23 A SYN/ACK, f24 B ACK           SYN_RECV, ESTABLISHED (ASSURED)
-Flow 3 (port 40039): full close, then a SYN with a LOWER ISN than the old
- connection used: reopened all the same (the RFC 1122 conditions are ignored).
- f34 A SYN                          DESTROY, NEW, SYN_SENT
+ f11 B SYN/ACK, f12 A ACK           SYN_RECV, ESTABLISHED, ASSURED
+Flow 2 (port 40038): full close (f13-f21), then the SERVER opens towards the
+ client on the same ports (reply-direction SYN in TIME_WAIT: syn reply TW -> SS)
+ f22 B SYN                          DESTROY entry 3, NEW entry 4 whose original
+                                    direction is B -> A (ctdir ORIGINAL; table:
+                                    src=198.51.100.2 sport=80 first)
+ f23 A SYN/ACK, f24 B ACK           SYN_RECV, ESTABLISHED, ASSURED
+Flow 3 (port 40039): full close (f25-f33), then a SYN with a LOWER ISN than
+ the old connection used: reopened all the same (the RFC 1122 conditions are
+ ignored)
+ f34 A SYN                          DESTROY entry 5, NEW entry 6, SYN_SENT
 """
 from common import Capture, Tcp, syn_options
 

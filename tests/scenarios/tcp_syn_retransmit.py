@@ -6,30 +6,44 @@ A = 192.0.2.1, B = 198.51.100.2:80.
 
 Flow 1 (port 40021): same ISN; does a retransmission refresh the timeout?
  f1  t=0.0 SYN                     NEW, entry 1, SYN_SENT, timeout 3
- f2  t=1.0 SYN again               NEW, entry 1 (no event: the kernel does not
+ f2  t=1.0 SYN again               NEW, entry 1, no event: the kernel does not
                                    renew the timeout on a SYN retransmission
-                                   while no reply was seen)
+                                   while no reply was seen
  f3  t=2.0 SYN again               NEW, entry 1
- f4  t=3.4 SYN again               NEW, a NEW entry: entry 1 expired at t=3.0
-                                   (0.4 s earlier), the retransmissions did not
-                                   extend it
-Flow 2 (port 40022, t=4): second SYN with a higher ISN (+100000): the
- initiator is re-initialised; the SYN/ACK for the new ISN -> SYN_RECV, ACK ->
- ESTABLISHED.
-Flow 3 (port 40023): second SYN with an ISN 100000 LOWER; the SYN/ACK acks
- the lower ISN+1. Unpatched 6.x reading: the lower SYN does not re-init
- (needs after(end, td_end)), so that SYN/ACK's ack is 100000 below the
- first ISN: "ignored ACK under lower bound", state stays SYN_SENT, and the
- client's ACK is INVALID (ack in SYN_SENT). With the 2025 "reinitialized TCP
- connection" patch: "ignored SYN with SEQ before the previous one", then
- SYN_RECV.
-Flow 4 (port 40024): as flow 3 but only 1000 lower: SYN/ACK passes the window
- checks (within 66000) -> SYN_RECV, ACK -> ESTABLISHED.
+ f4  t=3.4 SYN again               NEW, entry 2 (DESTROY 1): entry 1 expired at
+                                   t=3.0, the retransmissions did not extend it
+Flow 2 (port 40022, t=4): second SYN with an ISN 100000 HIGHER
+ f5 SYN, f6 SYN (+100000)          NEW, entry 3 (the initiator is re-initialised)
+ f7 SYN/ACK acking the new ISN+1   SYN_RECV
+ f8 ACK                            ESTABLISHED, ASSURED
+Flow 3 (port 40023): second SYN with an ISN 100000 LOWER
+ f9 SYN, f10 SYN (-100000)         NEW, entry 4: the lower SYN does not
+                                   re-initialise (it must end after the first)
+ f11 SYN/ACK acking the lower ISN+1  ignored: "ignored ACK under lower bound
+                                   3936300 (possible overly delayed)" (the
+                                   bound comes from the FIRST ISN); accepted as
+                                   ESTABLISHED/REPLY: SEEN_REPLY is set, the
+                                   state stays SYN_SENT
+ f12 A ACK, f13 A 10 bytes         INVALID "packet (index 3) in dir 0 invalid,
+                                   state SYN_SENT"
+ f14 B ACK                         ignored "packet (index 3) in dir 1 ignored,
+                                   state SYN_SENT"
+                                   (This 6.18 kernel does not have the 2025
+                                   "reinitialized TCP connection" patch, which
+                                   would say "ignored SYN with SEQ before the
+                                   previous one" at f10.)
+Flow 4 (port 40024): as flow 3 but only 1000 lower
+ f15 SYN, f16 SYN, f17 SYN/ACK     SYN_RECV (the ack is within 66000 of the
+                                   first ISN: passes)
+ f18 ACK, f19 A 10 bytes, f20 B ACK   ESTABLISHED
 Flow 5 (port 40025): first SYN with window scale 7, retransmission (same ISN)
- WITHOUT the window-scale option; SYN/ACK with wscale 7. The retransmission
- is not parsed again, so scaling stays on: A's ACK with window 1000
- (=128000 scaled) lets B send 100 bytes 100000 bytes ahead (f27 ESTABLISHED,
- no reason).
+ WITHOUT the window-scale option
+ f21 SYN (wscale 7), f22 SYN (no wscale), f23 SYN/ACK (wscale 7), f24 A ACK
+ window 1000                       SYN_SENT, SYN_SENT, SYN_RECV, ESTABLISHED
+ f25 B 100 bytes 100000 ahead      ESTABLISHED, no reason: the retransmission
+                                   was not parsed again, scaling stays on
+                                   (1000 << 7 = 128000); unscaled this would be
+                                   INVALID. Table: 300 s (B's data unacked)
 """
 from common import Capture, Tcp, syn_options
 

@@ -6,13 +6,13 @@ A = 192.0.2.1, B = 198.51.100.2:80.
 Flow 1 (port 40012):
  f1  B SYN/ACK (first packet)       INVALID "invalid new" (synack: NONE -> IV),
                                     no entry
- f2  B SYN/ACK retransmitted        INVALID again (nothing was created)
- f3  A ACK (third handshake step)   NEW, picked up: ESTABLISHED, timeout 300
-                                    (the unacknowledged timeout, as long as no
-                                    reply was seen)
- f4  B 100 bytes                    ESTABLISHED/REPLY, SEEN_REPLY
- f5  A ACK                          ESTABLISHED, ASSURED now (timeout 432000)
- f6  B SYN/ACK once more (late)     ignored (synack reply in ESTABLISHED)
+ f2  B SYN/ACK retransmitted        INVALID "invalid new" again
+ f3  A ACK (third handshake step)   NEW, picked up as ESTABLISHED, timeout 300
+                                    (capped while no reply was seen)
+ f4  B 100 bytes                    ESTABLISHED/REPLY, SEEN_REPLY (timeout 300)
+ f5  A ACK                          ESTABLISHED, ASSURED (timeout 432000)
+ f6  B SYN/ACK once more (late)     ignored: "packet (index 1) in dir 1 ignored,
+                                    state ESTABLISHED"
 Flow 2 (port 40013): SYN/ACK first, then the client's SYN is seen after all.
  f7  B SYN/ACK                      INVALID "invalid new"
  f8  A SYN                          NEW, SYN_SENT

@@ -2,20 +2,24 @@
 nf_conntrack_tcp_timeout_unacknowledged instead of the state's timeout.
 Recorded with --set nf_conntrack_tcp_timeout_unacknowledged=3.
 
-A = 192.0.2.1, B = 198.51.100.2:80. Every flow starts with a handshake at
+A = 192.0.2.1, B = 198.51.100.2:80. Six flows, handshakes f1-f18 at
 t = 0.0x; every probe is an A ACK at t >= 3.5 (an expired entry makes the
-probe a NEW mid-stream pickup; a live one gives ESTABLISHED).
+probe a NEW mid-stream pickup, timeout 3; a live one gives ESTABLISHED).
 
- Flow 1 (port 40088): A 100 bytes, never ACKed            -> expired (NEW)
- Flow 2 (port 40089): A 100 bytes, B ACKs them             -> alive
- Flow 3 (port 40090): A 2 x 100 bytes, B ACKs the first    -> expired: only an
-                      ACK of everything clears the "unacknowledged" flag
- Flow 4 (port 40091): A data ACKed, B 100 bytes not ACKed  -> expired (either
-                      direction counts)
- Flow 5 (port 40092): A FIN, not ACKed (FIN_WAIT, 120 s normally)
-                                                           -> expired: the FIN
-                      counts as unacknowledged data, and 3 < 120
- Flow 6 (port 40093): A FIN, B ACKs it (CLOSE_WAIT 60)     -> alive
+ Flow 1 (port 40088): f19 A 100 bytes, never ACKed     f32 probe: NEW (expired)
+ Flow 2 (port 40089): f20 A 100 bytes, f21 B ACK       f33 probe: ESTABLISHED
+ Flow 3 (port 40090): f22, f23 A 2 x 100 bytes, f24 B ACKs the first only
+                                                       f34 probe: NEW (expired):
+                      only an ACK of everything clears the "unacknowledged" flag
+ Flow 4 (port 40091): f25 A 100 bytes, f26 B 100 bytes (acks A's), f27 A 10
+                      bytes not acking B's, f28 B ACK  f35 probe: NEW (expired):
+                      either direction counts
+ Flow 5 (port 40092): f29 A FIN, not ACKed: FIN_WAIT with event "timeout 3"
+                      (the FIN counts as unacknowledged data, and 3 < 120)
+                                                       f36 probe: NEW (expired)
+ Flow 6 (port 40093): f30 A FIN (FIN_WAIT, timeout 3), f31 B ACKs it
+                      (CLOSE_WAIT, timeout 60)         f37 probe: ESTABLISHED,
+                                                       CLOSE_WAIT
 """
 from common import Capture, Tcp, syn_options
 
