@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use ctrack_capture::replay::Replayer;
 use ctrack_capture::{CaptureError, CaptureReader};
+use ctrack_core::helper::HelperRule;
 use ctrack_core::{Conntrack, Sysctls, validate};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;
@@ -57,9 +58,34 @@ pub struct TrackArgs {
     #[arg(long, value_name = "HZ", default_value_t = ctrack_core::time::Jiffies::DEFAULT_HZ,
           value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub hz: u32,
+    /// Track DCCP as nf_conntrack_proto_dccp.c did until Linux 6.15 (roles,
+    /// the state table, nf_conntrack_dccp_* knobs; not kernel-verified)
+    /// instead of with the generic tracker, as Linux 6.16 and later do.
+    #[arg(long)]
+    pub dccp_tracker: bool,
+    /// Give new connections matching PROTO/PORT a helper, as
+    /// `-p PROTO --dport PORT -j CT --helper NAME` does (repeatable; rules are
+    /// tried in order). `standard` attaches every helper on its standard port
+    /// (ftp tcp/21, tftp udp/69, ...), as kernel-replay does. Without it no
+    /// connection has a helper, as in Linux since 6.0.
+    #[arg(long, value_name = "NAME:PROTO/PORT[:ipv4|ipv6]|standard")]
+    pub helper: Vec<String>,
 }
 
 impl TrackArgs {
+    /// The helper rules `--helper` asks for.
+    pub fn helper_rules(&self) -> Result<Vec<HelperRule>> {
+        let mut v = Vec::new();
+        for h in &self.helper {
+            if h == "standard" {
+                v.extend(HelperRule::standard());
+            } else {
+                v.push(HelperRule::parse(h).with_context(|| format!("--helper {h}"))?);
+            }
+        }
+        Ok(v)
+    }
+
     /// A replayer over `capture` configured by these options.
     pub fn replayer(&self, capture: &Path) -> Result<Replayer> {
         let sysctl = self.knobs.sysctls()?;
@@ -69,6 +95,7 @@ impl TrackArgs {
             },
             strict_length: self.strict_length,
             jiffies: ctrack_core::time::Jiffies::new(self.hz),
+            dccp_tracker: self.dccp_tracker,
         };
         let max_gap = match self.max_gap {
             Some(s) if !(s.is_finite() && s >= 0.0) => {
@@ -78,11 +105,9 @@ impl TrackArgs {
             None => None,
         };
         let reader = open_capture(capture)?;
-        Ok(Replayer::new(
-            reader,
-            Conntrack::new(sysctl, options),
-            max_gap,
-        ))
+        let mut ct = Conntrack::new(sysctl, options);
+        ct.set_helper_rules(self.helper_rules()?);
+        Ok(Replayer::new(reader, ct, max_gap))
     }
 }
 
@@ -142,6 +167,10 @@ pub struct ReplayArgs {
     /// Write the table after the last frame, in /proc/net/nf_conntrack format (`-` = stdout).
     #[arg(long, value_name = "FILE")]
     pub dump_table: Option<PathBuf>,
+    /// Write the pending expectations after the last frame, in
+    /// /proc/net/nf_conntrack_expect format (`-` = stdout).
+    #[arg(long, value_name = "FILE")]
+    pub dump_expect: Option<PathBuf>,
     /// Compare with a kernel recording (kernel-replay's packets.jsonl): print the
     /// differing frames and a summary instead of every frame; exit 1 on any difference.
     #[arg(long, value_name = "PACKETS_JSONL")]
@@ -270,12 +299,27 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
     }
 
     let now = replayer.clock().now();
-    if let Some(path) = &a.dump_table {
-        let table = replayer.conntrack().proc_table(now);
+    for (path, text) in [
+        (
+            &a.dump_table,
+            a.dump_table
+                .as_ref()
+                .map(|_| replayer.conntrack().proc_table(now)),
+        ),
+        (
+            &a.dump_expect,
+            a.dump_expect
+                .as_ref()
+                .map(|_| replayer.conntrack().proc_expect(now)),
+        ),
+    ] {
+        let (Some(path), Some(text)) = (path, text) else {
+            continue;
+        };
         if path.as_os_str() == "-" {
-            out.write_all(table.as_bytes())?;
+            out.write_all(text.as_bytes())?;
         } else {
-            std::fs::write(path, table).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
         }
     }
 

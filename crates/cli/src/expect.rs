@@ -24,6 +24,10 @@ pub struct KernelFrame {
     pub entry: Option<u64>,
     #[serde(default)]
     pub proto_state: Option<String>,
+    /// The table events the frame caused (`NEW 3 ...`, `DESTROY 3`,
+    /// `EXP_NEW ...`).
+    #[serde(default)]
+    pub events: Vec<String>,
 }
 
 fn sent_default() -> bool {
@@ -263,32 +267,103 @@ fn table_key(line: &str) -> Option<(String, i64)> {
 /// order and `use=`, allowing `slack` seconds on timeouts. Returns one line
 /// per entry found in only one of them.
 pub fn compare_tables(ours: &str, kernel: &str, slack: i64) -> Vec<String> {
-    let mut mine: Vec<(String, i64)> = ours.lines().filter_map(table_key).collect();
+    compare_sets(ours, kernel, slack, table_key)
+}
+
+/// An expectation line: its timeout (the first field) and the rest.
+fn expect_key(line: &str) -> Option<(String, i64)> {
+    let (t, rest) = line.trim().split_once(' ')?;
+    Some((rest.to_string(), t.parse().ok()?))
+}
+
+/// Compare two /proc/net/nf_conntrack_expect dumps as sets, allowing
+/// `slack` seconds on timeouts.
+pub fn compare_expectations(ours: &str, kernel: &str, slack: i64) -> Vec<String> {
+    compare_sets(ours, kernel, slack, expect_key)
+}
+
+fn compare_sets(
+    ours: &str,
+    kernel: &str,
+    slack: i64,
+    key: fn(&str) -> Option<(String, i64)>,
+) -> Vec<String> {
+    let mut mine: Vec<(String, i64)> = ours.lines().filter_map(key).collect();
     let mut diffs = Vec::new();
     for line in kernel.lines().filter(|l| !l.trim().is_empty()) {
-        let Some((key, t)) = table_key(line) else {
+        let Some((k, t)) = key(line) else {
             diffs.push(format!("kernel line not understood: {line}"));
             continue;
         };
         match mine
             .iter()
-            .position(|(k, ot)| *k == key && (ot - t).abs() <= slack)
+            .position(|(mk, ot)| *mk == k && (ot - t).abs() <= slack)
         {
             Some(i) => {
                 mine.swap_remove(i);
             }
-            None => match mine.iter().position(|(k, _)| *k == key) {
+            None => match mine.iter().position(|(mk, _)| *mk == k) {
                 Some(i) => {
                     let (_, ot) = mine.swap_remove(i);
                     diffs.push(format!("timeout {ot} instead of {t}: {line}"));
                 }
-                None => diffs.push(format!("only in the kernel's table: {line}")),
+                None => diffs.push(format!("only in the kernel's: {line}")),
             },
         }
     }
-    for (key, t) in mine {
-        diffs.push(format!("only in ctrack's table (timeout {t}): {key}"));
+    for (k, t) in mine {
+        diffs.push(format!("only in ctrack's (timeout {t}): {k}"));
     }
+    diffs
+}
+
+/// kernel-replay's expect-events.txt: `frame N: EXP_NEW ...` lines, as
+/// (frame, event text).
+pub fn read_expect_events(text: &str) -> Vec<(u64, String)> {
+    text.lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("frame ")?;
+            let (n, ev) = rest.split_once(": ")?;
+            Some((n.trim().parse().ok()?, ev.trim().to_string()))
+        })
+        .collect()
+}
+
+/// Compare expectation events frame by frame (each frame's as a multiset).
+/// A kernel event for which `gc_timed` is true (an expectation destroyed
+/// because the garbage collector reaped its expired master, at a moment
+/// set by the kernel's GC schedule rather than by the capture) also
+/// matches the same event of ctrack's at an earlier frame.
+pub fn compare_expect_events(
+    ours: &[(u64, String)],
+    kernel: &[(u64, String)],
+    gc_timed: impl Fn(u64, &str) -> bool,
+) -> Vec<String> {
+    let mut mine: Vec<Option<&(u64, String)>> = ours.iter().map(Some).collect();
+    let mut left: Vec<&(u64, String)> = Vec::new();
+    for k in kernel {
+        match mine.iter().position(|m| *m == Some(k)) {
+            Some(i) => mine[i] = None,
+            None => left.push(k),
+        }
+    }
+    let mut diffs = Vec::new();
+    for k in left {
+        let early = gc_timed(k.0, &k.1)
+            .then(|| {
+                mine.iter()
+                    .position(|m| m.is_some_and(|(f, e)| *e == k.1 && *f <= k.0))
+            })
+            .flatten();
+        match early {
+            Some(i) => mine[i] = None,
+            None => diffs.push(format!("frame {}: only the kernel: {}", k.0, k.1)),
+        }
+    }
+    for (f, e) in mine.into_iter().flatten() {
+        diffs.push(format!("frame {f}: only ctrack: {e}"));
+    }
+    diffs.sort();
     diffs
 }
 

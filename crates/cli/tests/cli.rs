@@ -250,7 +250,8 @@ fn knob_errors_name_the_knob_and_line() {
     );
     let o = ctrack(&["sysctls", "--set", "nf_conntrack_udp_timeout=7"]);
     assert!(stdout(&o).contains("net.netfilter.nf_conntrack_udp_timeout = 7\n"));
-    assert_eq!(stdout(&o).lines().count(), 44);
+    assert_eq!(stdout(&o).lines().count(), ctrack_core::sysctl::KNOBS.len());
+    assert!(stdout(&o).contains("nf_conntrack_ftp.loose = 0\n"));
 }
 
 #[test]
@@ -470,4 +471,155 @@ fn ipv6_fragments_the_kernel_passes_unreassembled_get_its_verdicts() {
         })
         .collect();
     assert_eq!(got, want);
+}
+
+#[test]
+fn helpers_make_data_connections_related_and_dump_expect_matches_the_kernel() {
+    let dir = fixture("synthetic/ftp-port-expectation");
+    let args = |extra: &[&str]| {
+        let mut v: Vec<std::ffi::OsString> = vec![
+            "replay".into(),
+            dir.join("replayed.pcap").into(),
+            "--sysctl".into(),
+            dir.join("sysctl.conf").into(),
+        ];
+        v.extend(extra.iter().map(|s| s.into()));
+        v
+    };
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ctrack"))
+            .args(args(extra))
+            .output()
+            .unwrap()
+    };
+    // Without helpers (the kernel's default since 6.0) the data connection is NEW.
+    let out = stdout(&run(&[]));
+    let l12 = out.lines().nth(11).unwrap();
+    assert!(l12.contains("NEW         ORIGINAL #2"), "{l12}");
+    // With the FTP helper on port 21 it is RELATED, EXPECTED, with its master.
+    let out = stdout(&run(&["--helper", "ftp:tcp/21"]));
+    let l9 = out.lines().nth(8).unwrap();
+    assert!(
+        l9.ends_with("+expect(tcp 198.51.100.2:0 > 192.0.2.1:5001 helper ftp master 1)"),
+        "{l9}"
+    );
+    let l12 = out.lines().nth(11).unwrap();
+    assert!(
+        l12.contains("RELATED     ORIGINAL #2") && l12.contains("[EXPECTED] master #1"),
+        "{l12}"
+    );
+    // The split PORT is dropped by the helper, with the kernel's log line.
+    let o = run(&["--helper", "standard", "--format", "jsonl"]);
+    let l22: serde_json::Value = serde_json::from_str(stdout(&o).lines().nth(21).unwrap()).unwrap();
+    assert_eq!(
+        l22["kernel_log"],
+        "nf_ct_ftp: dropping packet: partial matching of `PORT'"
+    );
+
+    // --dump-expect prints /proc/net/nf_conntrack_expect as the kernel did.
+    let d = fixture("corpus/ftp-epsv-control-only-no-data-suricata");
+    let o = ctrack_paths(&[
+        &"replay",
+        &d.join("replayed.pcap"),
+        &"--sysctl",
+        &d.join("sysctl.conf"),
+        &"--helper",
+        &"standard",
+        &"--dump-expect",
+        &"-",
+        &"-q",
+    ]);
+    let kernel = std::fs::read_to_string(d.join("expect.txt")).unwrap();
+    assert_eq!(stdout(&o).lines().last().unwrap(), kernel.trim_end());
+
+    // Bad rules are errors naming the option.
+    for (bad, msg) in [
+        ("ftp:udp/21", "reads tcp, not udp"),
+        ("nope:tcp/1", "unknown helper `nope`"),
+        ("ftp", "expected NAME:PROTO/PORT"),
+    ] {
+        let o = run(&["--helper", bad]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains(msg), "{bad}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn dccp_tracker_is_opt_in_and_tracks_as_linux_6_15_did() {
+    let dir = fixture("ctrack/generic-protocols");
+    let (cap, conf) = (dir.join("replayed.pcap"), dir.join("sysctl.conf"));
+    // Default: DCCP is generic, as the 6.18 kernel the recording comes from.
+    let o = ctrack_paths(&[
+        &"replay",
+        &cap,
+        &"--sysctl",
+        &conf,
+        &"-q",
+        &"--format",
+        &"jsonl",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert!(lines[15].contains("\"ctstate\":\"NEW\""), "{}", lines[15]);
+    assert!(lines[15].contains("\"proto_state\":null"), "{}", lines[15]);
+    assert!(
+        lines[17].contains("\"ctstate\":\"ESTABLISHED\""),
+        "{}",
+        lines[17]
+    );
+    // With --dccp-tracker: the Request opens a port-tuple entry in REQUEST,
+    // the 20-byte Response is too short for its subheader (INVALID, the
+    // kernel logs nothing), the Request on other ports is a new entry.
+    let o = ctrack_paths(&[
+        &"replay",
+        &cap,
+        &"--sysctl",
+        &conf,
+        &"-q",
+        &"--dccp-tracker",
+        &"--dump-table",
+        &"-",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[15].contains("NEW") && lines[15].ends_with("REQUEST"),
+        "{}",
+        lines[15]
+    );
+    assert!(lines[16].contains("INVALID"), "{}", lines[16]);
+    assert!(
+        lines[17].contains("NEW") && lines[17].contains("#9"),
+        "{}",
+        lines[17]
+    );
+    assert!(
+        out.contains(
+            "ipv4     2 dccp     33 237 REQUEST src=192.0.2.1 dst=198.51.100.2 sport=48002 dport=7702 [UNREPLIED] src=198.51.100.2 dst=192.0.2.1 sport=7702 dport=48002 mark=0 zone=0 use=2\n"
+        ),
+        "{out}"
+    );
+    // Its knobs are listed, and its timeouts settable.
+    let o = ctrack(&["sysctls", "--set", "nf_conntrack_dccp_timeout_request=30"]);
+    assert!(stdout(&o).contains("net.netfilter.nf_conntrack_dccp_timeout_request = 30\n"));
+    assert!(stdout(&o).contains("net.netfilter.nf_conntrack_dccp_timeout_open = 43200\n"));
+    let o = ctrack_paths(&[
+        &"explain",
+        &cap,
+        &"16",
+        &"--sysctl",
+        &conf,
+        &"--dccp-tracker",
+        &"--set",
+        &"nf_conntrack_dccp_timeout_request=30",
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "state table: Request from the client (direction ORIGINAL), state NONE -> REQUEST"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("dccp     33 30 REQUEST"), "{out}");
 }

@@ -16,7 +16,8 @@
 use ctrack::expect::{self, Observed, Recording};
 use ctrack_capture::CaptureReader;
 use ctrack_capture::replay::Replayer;
-use ctrack_core::{Conntrack, CtState, Reason, Sysctls, Timestamp};
+use ctrack_core::helper::HelperRule;
+use ctrack_core::{Conntrack, CtState, Family, Reason, Sysctls, Timestamp};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -201,6 +202,20 @@ fn apply_meta_sysctls(meta: &serde_json::Value, sysctl: &mut Sysctls) -> Result<
                 .map_err(|e| format!("meta.json ipfrag: {e}"))?;
         }
     }
+    // Helper module parameters in force (ports and modules ctrack does not
+    // have are not knobs).
+    if let Some(params) = meta.get("module_params").and_then(|v| v.as_object()) {
+        for (k, v) in params {
+            let v = v
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string());
+            match sysctl.set(k, &v) {
+                Ok(()) | Err(ctrack_core::sysctl::SysctlError::Unknown(_)) => {}
+                Err(e) => return Err(format!("meta.json module_params {k}: {e}")),
+            }
+        }
+    }
     let sets = meta.pointer("/options/set").and_then(|v| v.as_array());
     for a in sets.into_iter().flatten().filter_map(|v| v.as_str()) {
         match sysctl.set_assignment(a) {
@@ -209,6 +224,42 @@ fn apply_meta_sysctls(meta: &serde_json::Value, sysctl: &mut Sysctls) -> Result<
         }
     }
     Ok(())
+}
+
+/// The helpers kernel-replay attached (`meta.json` helper_rules, unless
+/// recorded with --no-helpers). Helpers ctrack does not have yet are left
+/// out: their frames are in the ratchet.
+fn helper_rules(meta: &serde_json::Value) -> Result<Vec<HelperRule>, String> {
+    if meta.pointer("/options/helpers").and_then(|v| v.as_bool()) == Some(false) {
+        return Ok(Vec::new());
+    }
+    let mut rules = Vec::new();
+    for r in meta
+        .get("helper_rules")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let name = r.get("helper").and_then(|v| v.as_str()).unwrap_or("");
+        let family = match r.get("family").and_then(|v| v.as_str()) {
+            Some("ipv6") => Some(Family::Ipv6),
+            _ => Some(Family::Ipv4),
+        };
+        let proto = match r.get("proto").and_then(|v| v.as_str()) {
+            Some("tcp") => 6,
+            Some("udp") => 17,
+            _ => continue,
+        };
+        let Some(port) = r.get("dport").and_then(|v| v.as_u64()) else {
+            continue;
+        };
+        match HelperRule::new(name, family, proto, port as u16) {
+            Ok(rule) => rules.push(rule),
+            Err(ctrack_core::helper::RuleError::Unknown(..)) => {}
+            Err(e) => return Err(format!("meta.json helper rule: {e}")),
+        }
+    }
+    Ok(rules)
 }
 
 fn run_fixture(dir: &Path, name: &str) -> Outcome {
@@ -239,11 +290,21 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
             .map_err(|e| format!("replayed.pcap: {e}"))?;
         let reader =
             CaptureReader::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
-        let mut rp = Replayer::new(reader, Conntrack::new(sysctl, options), None);
+        let mut ct = Conntrack::new(sysctl, options);
+        ct.set_helper_rules(helper_rules(&meta)?);
+        let mut rp = Replayer::new(reader, ct, None);
         let rec = Recording::load(&dir.join("packets.jsonl"))?;
         let mut verdicts = Vec::new();
         let mut entry_proto: HashMap<u64, u8> = HashMap::new();
+        let mut events: Vec<(u64, String)> = Vec::new();
         while let Some(step) = rp.step().map_err(|e| e.to_string())? {
+            let frame = verdicts.len() as u64 + 1;
+            events.extend(
+                step.verdict
+                    .expect_events
+                    .iter()
+                    .map(|e| (frame, e.to_string())),
+            );
             if let (Some(CtState::New), Some(e), Some(t)) =
                 (step.verdict.ctstate, step.verdict.entry, step.verdict.tuple)
             {
@@ -282,6 +343,32 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
             let at: Timestamp = rp.clock().now() + Duration::from_secs_f64(elapsed.max(0.0));
             let ours = rp.conntrack().proc_table(at);
             out.table = expect::compare_tables(&ours, &table, 1);
+            if let Ok(kexp) = std::fs::read_to_string(dir.join("expect.txt")) {
+                let ours = rp.conntrack().proc_expect(at);
+                out.table.extend(
+                    expect::compare_expectations(&ours, &kexp, 1)
+                        .into_iter()
+                        .map(|d| format!("expectations: {d}")),
+                );
+            }
+        }
+        if let Ok(kev) = std::fs::read_to_string(dir.join("expect-events.txt")) {
+            let kev = expect::read_expect_events(&kev);
+            // An EXP_DESTROY in a frame whose events also destroy its
+            // master is the GC reaping that (long expired) master.
+            let gc_timed =
+                |frame: u64, ev: &str| {
+                    let master = ev.rsplit(' ').next().unwrap_or("");
+                    ev.starts_with("EXP_DESTROY")
+                        && rec.frames.iter().find(|f| f.i == frame).is_some_and(|f| {
+                            f.events.iter().any(|e| *e == format!("DESTROY {master}"))
+                        })
+                };
+            out.table.extend(
+                expect::compare_expect_events(&events, &kev, gc_timed)
+                    .into_iter()
+                    .map(|d| format!("expectation events: {d}")),
+            );
         }
         Ok(())
     })();

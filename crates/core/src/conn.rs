@@ -20,6 +20,8 @@ pub enum ProtoState {
     Tcp(crate::proto::tcp::TcpConn),
     /// `ct->proto.sctp`: state and verification tags.
     Sctp(crate::proto::sctp::SctpConn),
+    /// `ct->proto.dccp`: roles, state, handshake (DCCP tracker only).
+    Dccp(crate::proto::dccp::DccpConn),
 }
 
 /// Packet and byte counters of one direction (`nf_conntrack_acct`).
@@ -44,6 +46,11 @@ pub struct Conn {
     pub counters: [Counter; 2],
     /// When the entry was created.
     pub start: Timestamp,
+    /// The helper reading this connection and its state (`nfct_help()`).
+    pub help: Option<Box<crate::helper::Help>>,
+    /// The entry whose expectation this one matched (`ct->master`), with
+    /// that entry's number.
+    pub master: Option<(crate::table::ConnId, u64)>,
 }
 
 impl Conn {
@@ -58,6 +65,8 @@ impl Conn {
             zone: 0,
             counters: [Counter::default(); 2],
             start: now,
+            help: None,
+            master: None,
         }
     }
 

@@ -24,6 +24,8 @@
 pub mod conn;
 pub mod ctinfo;
 pub mod defrag;
+pub mod expect;
+pub mod helper;
 pub mod procfs;
 pub mod proto;
 pub mod reason;

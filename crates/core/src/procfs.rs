@@ -52,7 +52,7 @@ pub fn write_tuple(out: &mut String, t: &Tuple, kind: TupleKind) {
 /// One line (with its newline) for `conn` at time `now`.
 pub fn write_line(out: &mut String, conn: &Conn, now: Timestamp, opts: ProcOptions) {
     let t = &conn.tuples[0];
-    let l4 = proto::find(t.family, t.proto);
+    let l4 = proto::for_conn(conn);
     let _ = write!(
         out,
         "{:<8} {} {:<8} {} {} ",

@@ -31,6 +31,8 @@ pub enum Reason {
     FragmentDropped(&'static str),
     /// The table is full and nothing could be dropped early.
     TableFull,
+    /// Classified, then dropped by the entry's helper (`nf_ct_helper_log()`).
+    HelperDrop { helper: &'static str, msg: String },
     /// Seen by conntrack, then dropped by br_netfilter's second check on
     /// the FORWARD hook before confirmation (no verdict, no new entry).
     ForwardDrop(&'static str),
@@ -57,6 +59,9 @@ pub enum Reason {
     TcpNoPickup,
     /// An SCTP packet the tracker refuses without logging it.
     SctpInvalid(&'static str),
+    /// A packet a protocol tracker refuses without logging it (DCCP's
+    /// header pulls).
+    L4Silent { proto: u8, what: &'static str },
     /// An ICMP error whose quoted packet cannot be read.
     ErrorBadQuote { proto: u8, what: &'static str },
 
@@ -72,6 +77,9 @@ impl Reason {
         match self {
             Reason::L4 { proto, msg } => Some(format!("nf_ct_proto_{proto}: {msg}")),
             Reason::L4Text { proto, msg } => Some(format!("nf_ct_proto_{proto}: {msg}")),
+            Reason::HelperDrop { helper, msg } => {
+                Some(format!("nf_ct_{helper}: dropping packet: {msg}"))
+            }
             _ => None,
         }
     }
@@ -132,6 +140,10 @@ impl fmt::Display for Reason {
             Reason::FragmentQueued => f.write_str("fragment queued for reassembly"),
             Reason::FragmentDropped(why) => write!(f, "fragment dropped by reassembly: {why}"),
             Reason::TableFull => f.write_str("table full, dropping packet"),
+            Reason::HelperDrop { helper, msg } => write!(
+                f,
+                "classified, then dropped by the {helper} helper: {msg}; a new entry is not kept"
+            ),
             Reason::ForwardDrop(what) => write!(
                 f,
                 "dropped by br_netfilter's FORWARD re-check after conntrack ({what}); no entry is confirmed"
@@ -163,6 +175,7 @@ impl fmt::Display for Reason {
                 "tcp: not a SYN, and nf_conntrack_tcp_loose=0 forbids picking up connections mid-stream",
             ),
             Reason::SctpInvalid(what) => write!(f, "sctp: {what}"),
+            Reason::L4Silent { proto, what } => write!(f, "{}: {what}", proto_name(*proto)),
             Reason::ErrorNoMatch { proto } => write!(
                 f,
                 "{} error quotes a packet of no known connection",

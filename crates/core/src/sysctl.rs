@@ -59,6 +59,14 @@ knobs! {
     acct: "nf_conntrack_acct" = 0, [0, BOOL]; "Count packets and bytes per direction."
     buckets: "nf_conntrack_buckets" = 262144, [1, INT_MAX]; "Hash table size."
     checksum: "nf_conntrack_checksum" = 1, [0, BOOL]; "Verify layer-4 checksums of arriving packets."
+    dccp_loose: "nf_conntrack_dccp_loose" = 1, [0, BOOL]; "DCCP: pick up connections already established (kernels before 6.16 only; applies only with --dccp-tracker, and with the 6.15 state table no packet but a Request can open an entry either way)."
+    dccp_timeout_closereq: "nf_conntrack_dccp_timeout_closereq" = 64, [0, MAX_SECS]; "DCCP CLOSEREQ timeout (kernels before 6.16 only; applies only with --dccp-tracker)."
+    dccp_timeout_closing: "nf_conntrack_dccp_timeout_closing" = 64, [0, MAX_SECS]; "DCCP CLOSING timeout (kernels before 6.16 only; applies only with --dccp-tracker)."
+    dccp_timeout_open: "nf_conntrack_dccp_timeout_open" = 43200, [0, MAX_SECS]; "DCCP OPEN timeout (kernels before 6.16 only; applies only with --dccp-tracker)."
+    dccp_timeout_partopen: "nf_conntrack_dccp_timeout_partopen" = 480, [0, MAX_SECS]; "DCCP PARTOPEN timeout (kernels before 6.16 only; applies only with --dccp-tracker)."
+    dccp_timeout_request: "nf_conntrack_dccp_timeout_request" = 240, [0, MAX_SECS]; "DCCP REQUEST timeout (kernels before 6.16 only; applies only with --dccp-tracker)."
+    dccp_timeout_respond: "nf_conntrack_dccp_timeout_respond" = 480, [0, MAX_SECS]; "DCCP RESPOND timeout (kernels before 6.16 only; applies only with --dccp-tracker)."
+    dccp_timeout_timewait: "nf_conntrack_dccp_timeout_timewait" = 240, [0, MAX_SECS]; "DCCP TIMEWAIT timeout (kernels before 6.16 only; applies only with --dccp-tracker)."
     events: "nf_conntrack_events" = 2, [0, 2]; "Event delivery (0 off, 1 on, 2 when a listener exists)."
     expect_max: "nf_conntrack_expect_max" = 4096, [1, INT_MAX]; "Maximum number of expectations."
     frag6_high_thresh: "nf_conntrack_frag6_high_thresh" = 4194304, [0, INT_MAX]; "IPv6 reassembly memory limit."
@@ -100,16 +108,31 @@ knobs! {
     ipfrag_low_thresh: "ipfrag_low_thresh" = 3145728, [0, INT_MAX]; "IPv4 reassembly low threshold (net.ipv4; unused since 4.17)."
     ipfrag_max_dist: "ipfrag_max_dist" = 64, [0, INT_MAX]; "Fragments from one source between two of a datagram before it is restarted (net.ipv4)."
     ipfrag_time: "ipfrag_time" = 30, [0, MAX_SECS]; "IPv4 reassembly timeout (net.ipv4)."
+    ftp_loose: "nf_conntrack_ftp.loose" = 0, [0, BOOL]; "FTP helper: expect data connections to addresses other than the sender's (module parameter)."
+    irc_max_dcc_channels: "nf_conntrack_irc.max_dcc_channels" = 8, [0, INT_MAX]; "IRC helper: DCC expectations pending per connection (module parameter)."
+    irc_dcc_timeout: "nf_conntrack_irc.dcc_timeout" = 300, [0, INT_MAX]; "IRC helper: seconds a DCC expectation waits (module parameter)."
+    sip_timeout: "nf_conntrack_sip.sip_timeout" = 3600, [0, INT_MAX]; "SIP helper: timeout of a SIP signalling entry (module parameter)."
+    sip_direct_signalling: "nf_conntrack_sip.sip_direct_signalling" = 1, [0, BOOL]; "SIP helper: expect signalling only from the registrar (module parameter)."
+    sip_direct_media: "nf_conntrack_sip.sip_direct_media" = 1, [0, BOOL]; "SIP helper: expect media only from the signalling peer (module parameter)."
+    sip_external_media: "nf_conntrack_sip.sip_external_media" = 0, [0, BOOL]; "SIP helper: expect media to addresses routed elsewhere (module parameter)."
 }
 
 impl Knob {
     /// The sysctl directory the knob lives in.
     pub fn prefix(&self) -> &'static str {
-        if self.name.starts_with("ipfrag_") {
+        if self.is_module_param() {
+            ""
+        } else if self.name.starts_with("ipfrag_") {
             "net.ipv4."
         } else {
             "net.netfilter."
         }
+    }
+
+    /// A helper module's parameter (`/sys/module/M/parameters/P`, written
+    /// `M.P`) rather than a sysctl.
+    pub fn is_module_param(&self) -> bool {
+        self.name.contains('.')
     }
 
     /// The full sysctl name.
@@ -149,7 +172,14 @@ pub enum SysctlError {
 /// The knob a name means, accepting `net.netfilter.nf_conntrack_x`,
 /// `net/netfilter/nf_conntrack_x`, `nf_conntrack_x` and `net.nf_conntrack_max`.
 pub fn find(name: &str) -> Result<&'static Knob, SysctlError> {
-    let n = name.trim().replace('/', ".");
+    let trimmed = name.trim();
+    // /sys/module/M/parameters/P is the parameter M.P.
+    if let Some(rest) = trimmed.strip_prefix("/sys/module/")
+        && let Some((m, p)) = rest.split_once("/parameters/")
+    {
+        return find(&format!("{m}.{p}"));
+    }
+    let n = trimmed.replace('/', ".");
     let short = n
         .strip_prefix("net.netfilter.")
         .or_else(|| {
@@ -171,6 +201,12 @@ impl Sysctls {
     /// Set a knob by name from its textual value.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), SysctlError> {
         let knob = find(name)?;
+        // Boolean module parameters read Y/N as the kernel's param_set_bool.
+        let value = match value.trim() {
+            "Y" | "y" if knob.is_module_param() && knob.max == BOOL => "1",
+            "N" | "n" if knob.is_module_param() && knob.max == BOOL => "0",
+            v => v,
+        };
         let v: i64 = value.trim().parse().map_err(|_| SysctlError::NotANumber {
             name: knob.name.to_string(),
             value: value.trim().to_string(),
@@ -261,7 +297,8 @@ mod tests {
         assert_eq!(s.tcp_timeout_established, 432000);
         assert_eq!(s.checksum, 1);
         assert_eq!(s.tcp_loose, 1);
-        assert_eq!(KNOBS.len(), 44);
+        assert!(find("nf_conntrack_ftp.loose").is_ok_and(Knob::is_module_param));
+        assert!(find("/sys/module/nf_conntrack_sip/parameters/sip_direct_media").is_ok());
     }
 
     #[test]

@@ -26,10 +26,24 @@ impl ConnId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    pub fn from_index(i: u32) -> ConnId {
+        ConnId(i)
+    }
 }
 
 /// Slots visited by the sweep per packet.
 const SWEEP_PER_PACKET: usize = 4;
+
+/// What is left of a removed entry that had a helper: enough for the
+/// helper's `destroy()` and for removing its expectations.
+#[derive(Debug, Clone)]
+pub struct Gone {
+    pub id: ConnId,
+    pub seq: u64,
+    pub tuples: [Tuple; 2],
+    pub help: Box<crate::helper::Help>,
+}
 
 #[derive(Debug)]
 pub struct Table {
@@ -42,6 +56,8 @@ pub struct Table {
     sweep_at: usize,
     /// Expiry slack: half a jiffy.
     slack: Duration,
+    /// Removed entries that had a helper, whose expectations must go too.
+    gone_masters: Vec<Gone>,
 }
 
 impl Default for Table {
@@ -60,6 +76,7 @@ impl Table {
             count: 0,
             next_seq: 1,
             sweep_at: 0,
+            gone_masters: Vec::new(),
         }
     }
 
@@ -74,6 +91,11 @@ impl Table {
 
     pub fn get_mut(&mut self, id: ConnId) -> Option<&mut Conn> {
         self.slots.get_mut(id.index()).and_then(Option::as_mut)
+    }
+
+    /// The entry a tuple belongs to, expired or not.
+    pub fn index_get(&self, tuple: &Tuple) -> Option<&(ConnId, Direction)> {
+        self.index.get(tuple)
     }
 
     /// Look a tuple up without touching the table; expired entries are
@@ -147,7 +169,21 @@ impl Table {
         }
         self.free.push(id.0);
         self.count -= 1;
+        if let Some(help) = &conn.help {
+            self.gone_masters.push(Gone {
+                id,
+                seq: conn.seq,
+                tuples: conn.tuples,
+                help: help.clone(),
+            });
+        }
         Some(conn)
+    }
+
+    /// Entries with a helper removed since the last call (their slots may
+    /// be reused by the next allocation: take them before it).
+    pub fn take_gone_masters(&mut self) -> Vec<Gone> {
+        std::mem::take(&mut self.gone_masters)
     }
 
     /// Visit the next few slots and remove expired confirmed entries.

@@ -17,6 +17,8 @@
 use crate::conn::Conn;
 use crate::ctinfo::{CtInfo, CtState, Direction};
 use crate::defrag::{self, Defrag};
+use crate::expect::{ExpectEvent, Expectations};
+use crate::helper::{DestroyCtx, Help, HelpCtx, HelpVerdict, HelperRule};
 use crate::proto::{self, ErrorCtx, ErrorOutcome, PacketCtx, PacketOutcome};
 use crate::reason::Reason;
 use crate::stats::Stats;
@@ -56,6 +58,13 @@ pub struct Verdict {
     /// For a fragment that completed its datagram: the other fragments'
     /// packet numbers.
     pub fragments: Vec<u64>,
+    /// The entry number of the entry's master (an expected connection).
+    pub master: Option<u64>,
+    /// The helper the entry has.
+    pub helper: Option<&'static str>,
+    /// Expectations created and destroyed while this packet was handled
+    /// (including timers that ran out just before it).
+    pub expect_events: Vec<ExpectEvent>,
 }
 
 impl Verdict {
@@ -72,6 +81,9 @@ impl Verdict {
             padded: 0,
             id: 0,
             fragments: Vec::new(),
+            master: None,
+            helper: None,
+            expect_events: Vec::new(),
         }
     }
 
@@ -81,6 +93,13 @@ impl Verdict {
             tuple,
             ..Verdict::without_conntrack(reason)
         }
+    }
+
+    fn with_reason(mut self, reason: Option<Reason>) -> Verdict {
+        if reason.is_some() {
+            self.reason = reason;
+        }
+        self
     }
 
     fn untracked(reason: Reason) -> Verdict {
@@ -101,6 +120,10 @@ pub struct Options {
     pub strict_length: bool,
     /// The kernel's tick, for time comparisons (see [`Jiffies`]).
     pub jiffies: Jiffies,
+    /// Track DCCP with the DCCP tracker of Linux 6.15 and before
+    /// (`proto::dccp`, not kernel-verified). Off (default), DCCP is generic,
+    /// as in Linux 6.16 and later.
+    pub dccp_tracker: bool,
 }
 
 /// The most bytes ctrack will pad a cut packet to (IPv4's maximum total
@@ -178,6 +201,8 @@ pub struct Conntrack {
     trace: Trace,
     defrag: Defrag,
     next_id: u64,
+    expect: Expectations,
+    helper_rules: Vec<HelperRule>,
 }
 
 impl Conntrack {
@@ -193,6 +218,58 @@ impl Conntrack {
             trace: Trace::default(),
             defrag: Defrag::default(),
             next_id: 0,
+            expect: Expectations::default(),
+            helper_rules: Vec::new(),
+        }
+    }
+
+    /// The rules that give new connections a helper (`-j CT --helper`),
+    /// tried in order.
+    pub fn set_helper_rules(&mut self, rules: Vec<HelperRule>) {
+        self.helper_rules = rules;
+    }
+
+    pub fn helper_rules(&self) -> &[HelperRule] {
+        &self.helper_rules
+    }
+
+    /// The pending expectations.
+    pub fn expectations(&self) -> &Expectations {
+        &self.expect
+    }
+
+    /// `/proc/net/nf_conntrack_expect` at `now`.
+    pub fn proc_expect(&self, now: Timestamp) -> String {
+        self.expect.proc_table(now)
+    }
+
+    /// Expectations of entries that just left the table go with them
+    /// (`nf_ct_remove_expectations()`); done before any slot is reused.
+    fn settle(&mut self) {
+        loop {
+            let gone = self.table.take_gone_masters();
+            if gone.is_empty() {
+                return;
+            }
+            let mut kill = Vec::new();
+            for g in gone {
+                self.expect.remove_master(g.id);
+                let helper = g.help.helper.get();
+                let mut ctx = DestroyCtx {
+                    gone: &g,
+                    expect: &mut self.expect,
+                    kill: &mut kill,
+                };
+                helper.destroy(&mut ctx);
+            }
+            // Entries a helper's destroy() deletes with its master.
+            for t in kill {
+                if let Some(&(id, _)) = self.table.index_get(&t)
+                    && let Some(c) = self.table.remove(id)
+                {
+                    self.reaped.push(c);
+                }
+            }
         }
     }
 
@@ -231,7 +308,7 @@ impl Conntrack {
         let mut line = String::new();
         crate::procfs::write_line(&mut line, c, now, self.proc_options());
         let mut out = vec![format!("entry #{}: {}", c.seq, line.trim_end())];
-        let l4 = proto::find(c.tuples[0].family, c.tuples[0].proto);
+        let l4 = proto::for_conn(c);
         out.extend(l4.describe(c).into_iter().map(|l| format!("  {l}")));
         out
     }
@@ -284,6 +361,8 @@ impl Conntrack {
         let before = self.reaped.len();
         self.table.reap_all(now, &mut self.reaped);
         self.stats.expired += (self.reaped.len() - before) as u64;
+        self.settle();
+        self.expect.expire(now, self.options.jiffies);
     }
 
     /// One packet arriving at `now`: `data` is the network-layer packet as
@@ -315,6 +394,8 @@ impl Conntrack {
         let before = self.reaped.len();
         self.table.sweep(now, &mut self.reaped);
         self.stats.expired += (self.reaped.len() - before) as u64;
+        self.settle();
+        self.expect.expire(now, self.options.jiffies);
 
         let mut scratch = std::mem::take(&mut self.scratch);
         let mut padded = 0;
@@ -331,6 +412,9 @@ impl Conntrack {
         let mut v = self.ip_in(now, id, family, data);
         v.padded = padded;
         v.id = id;
+        if !self.expect.is_empty() || self.expect.created > 0 {
+            v.expect_events = self.expect.take_events();
+        }
         self.scratch = scratch;
         v
     }
@@ -408,7 +492,7 @@ impl Conntrack {
                 return Verdict::invalid(Reason::NoL4Proto(why), None);
             }
         };
-        let l4 = proto::find(family, protonum);
+        let l4 = proto::find_with(family, protonum, self.options.dccp_tracker);
         self.trace.note(|| {
             format!(
                 "layer 4: protocol {protonum} ({}) at offset {dataoff}",
@@ -424,6 +508,7 @@ impl Conntrack {
                 sysctl: &self.sysctl,
                 table: &self.table,
                 now,
+                dccp_tracker: self.options.dccp_tracker,
             };
             match l4.error(&ectx) {
                 ErrorOutcome::Continue => {}
@@ -433,6 +518,13 @@ impl Conntrack {
                     return Verdict::invalid(r, None);
                 }
                 ErrorOutcome::Related { id, dir } => {
+                    // nf_confirm() gives the helper every packet but
+                    // IP_CT_RELATED_REPLY ones.
+                    let dropped = if dir == Direction::Original {
+                        self.run_helper(now, family, pkt, dataoff, id, CtInfo::Related(dir))
+                    } else {
+                        None
+                    };
                     let conn = self.table.get(id).expect("found entries exist");
                     let tuple = base_tuple(family, pkt, protonum).map(|mut t| {
                         l4.pkt_to_tuple(pkt, dataoff, &mut t);
@@ -447,7 +539,8 @@ impl Conntrack {
                         tuple,
                         proto_state: l4.state_name(conn),
                         ..Verdict::without_conntrack(Reason::FragmentQueued)
-                    };
+                    }
+                    .with_reason(dropped);
                 }
             }
         }
@@ -468,6 +561,7 @@ impl Conntrack {
             if let Some(d) = dead {
                 self.stats.expired += 1;
                 self.reaped.push(d);
+                self.settle();
             }
             let (id, ctinfo, created) = match found {
                 Some((id, dir)) => {
@@ -517,8 +611,15 @@ impl Conntrack {
                     }
                     self.trace
                         .note(|| format!("no entry: a new one is made, reply tuple {inverse}"));
-                    let id = self.table.alloc(Conn::new(tuple, inverse, now));
-                    (id, CtInfo::New, true)
+                    let conn = self.init_conntrack(tuple, inverse, now);
+                    let expected = conn.status.contains(Status::EXPECTED);
+                    let id = self.table.alloc(conn);
+                    let ctinfo = if expected {
+                        CtInfo::Related(Direction::Original)
+                    } else {
+                        CtInfo::New
+                    };
+                    (id, ctinfo, true)
                 }
             };
             let conn = self.table.get_mut(id).expect("entry just found or made");
@@ -543,6 +644,7 @@ impl Conntrack {
                 if let Some(c) = self.table.remove(id) {
                     self.reaped.push(c);
                 }
+                self.settle();
                 continue;
             }
             break (id, ctinfo, created, outcome);
@@ -570,6 +672,7 @@ impl Conntrack {
         }
         if created && !confirm {
             self.table.remove(id);
+            self.settle();
             return Verdict {
                 ctstate: Some(ctinfo.state()),
                 dir: Some(ctinfo.direction()),
@@ -577,11 +680,40 @@ impl Conntrack {
                 ..Verdict::without_conntrack(Reason::ForwardDrop("not confirmed"))
             };
         }
+        if let Some(why) = self.run_helper(now, family, pkt, dataoff, id, ctinfo) {
+            // NF_DROP from the helper: a new entry is never confirmed.
+            self.stats.drop += 1;
+            let conn = self.table.get(id).expect("entry");
+            let v = Verdict {
+                ctstate: Some(ctinfo.state()),
+                dir: Some(ctinfo.direction()),
+                status: conn.status,
+                entry: (conn.seq != 0).then_some(conn.seq),
+                tuple: Some(tuple),
+                proto_state: l4.state_name(conn),
+                master: conn.master.map(|(_, s)| s),
+                helper: conn.help.as_ref().map(|h| h.helper.get().name()),
+                ..Verdict::without_conntrack(why)
+            };
+            if created {
+                self.table.remove(id);
+                self.settle();
+                self.trace
+                    .note(|| "the new entry is freed: nothing enters the table".into());
+            }
+            return v;
+        }
         if created {
             if self.table.confirm(id) {
                 self.stats.insert += 1;
+                if let Some(c) = self.table.get(id)
+                    && c.help.is_some()
+                {
+                    self.expect.confirm_master(id, c.seq);
+                }
             } else {
                 self.table.remove(id);
+                self.settle();
                 self.stats.insert_failed += 1;
                 self.stats.drop += 1;
                 return Verdict {
@@ -599,6 +731,8 @@ impl Conntrack {
             entry: Some(conn.seq),
             tuple: Some(tuple),
             proto_state: l4.state_name(conn),
+            master: conn.master.map(|(_, s)| s),
+            helper: conn.help.as_ref().map(|h| h.helper.get().name()),
             ..Verdict::without_conntrack(Reason::FragmentQueued)
         };
         if self.trace.enabled() {
@@ -619,14 +753,103 @@ impl Conntrack {
                 "the entry is deleted at once (nf_ct_kill_acct: a RST was the only answer)".into()
             });
             self.reaped.push(c);
+            self.settle();
         }
         verdict
+    }
+
+    /// `init_conntrack()`'s choices for a new entry: an expectation it
+    /// matches makes it EXPECTED with that master (and no rule helper);
+    /// otherwise the first helper rule it matches gives it a helper.
+    fn init_conntrack(&mut self, tuple: Tuple, inverse: Tuple, now: Timestamp) -> Conn {
+        let mut conn = Conn::new(tuple, inverse, now);
+        if !self.expect.is_empty() {
+            let table = &self.table;
+            let slack = self.options.jiffies.slack();
+            if let Some(exp) = self.expect.find(&tuple, |m| {
+                table
+                    .get(m)
+                    .is_some_and(|c| c.is_confirmed() && !c.is_expired(now, slack))
+            }) {
+                self.trace.note(|| {
+                    format!(
+                        "expected: it matches an expectation of entry #{} ({}), so it is RELATED",
+                        exp.master_seq, exp.helper
+                    )
+                });
+                conn.status.insert(Status::EXPECTED);
+                conn.master = Some((exp.master, exp.master_seq));
+                if let Some(m) = self.table.get(exp.master) {
+                    conn.mark = m.mark;
+                }
+                if let Some(h) = exp.spec.child_helper.and_then(crate::helper::by_name) {
+                    conn.help = Some(Box::new(Help {
+                        helper: h,
+                        data: h.get().new_data(),
+                    }));
+                }
+                return conn;
+            }
+        }
+        if let Some(rule) = self.helper_rules.iter().find(|r| r.matches(&tuple)) {
+            let h = rule.helper;
+            self.trace.note(|| {
+                format!(
+                    "helper rule {rule} gives the entry the {} helper",
+                    h.get().name()
+                )
+            });
+            conn.help = Some(Box::new(Help {
+                helper: h,
+                data: h.get().new_data(),
+            }));
+        }
+        conn
+    }
+
+    /// The entry's helper, as `nf_confirm()` calls it. Some(reason) when it
+    /// drops the packet.
+    fn run_helper(
+        &mut self,
+        now: Timestamp,
+        family: Family,
+        pkt: &[u8],
+        protoff: usize,
+        id: ConnId,
+        ctinfo: CtInfo,
+    ) -> Option<Reason> {
+        let conn = self.table.get_mut(id)?;
+        let helper = conn.help.as_ref()?.helper.get();
+        let mut ctx = HelpCtx {
+            now,
+            family,
+            pkt,
+            protoff,
+            ctinfo,
+            id,
+            conn,
+            expect: &mut self.expect,
+            sysctl: &self.sysctl,
+            trace: &mut self.trace,
+        };
+        match helper.help(&mut ctx) {
+            HelpVerdict::Accept => None,
+            HelpVerdict::Drop(msg) => {
+                self.trace
+                    .note(|| format!("the {} helper drops the packet: {msg}", helper.name()));
+                Some(Reason::HelperDrop {
+                    helper: helper.name(),
+                    msg,
+                })
+            }
+        }
     }
 
     /// An INVALID packet: a new entry is freed, counters move.
     fn reject(&mut self, id: ConnId, created: bool, dropped: bool) {
         if created {
             self.table.remove(id);
+            self.settle();
             self.trace
                 .note(|| "the new entry is freed: nothing enters the table".into());
         } else {
@@ -653,6 +876,7 @@ impl Conntrack {
                 if let Some(c) = self.table.remove(victim) {
                     self.reaped.push(c);
                 }
+                self.settle();
                 self.stats.early_drop += 1;
                 true
             }

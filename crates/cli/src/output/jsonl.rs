@@ -4,7 +4,10 @@
 //! {"i":1,"ts":1102274184.317453000,"t":0.000000000,"ctstate":"NEW","ctdir":"ORIGINAL","ctstatus":[],"reason":null,"kernel_log":null,"entry":1,"proto_state":null,"tuple":{"l3":"ipv4","proto":17,"src":"192.168.170.8","dst":"192.168.170.20","sport":32795,"dport":53},"padded":0,"note":null,"summary":"IP ..."}
 //! ```
 //! `note` says what became of a fragment's datagram, as kernel-replay's
-//! notes do. `ts` is the capture timestamp and `t` the tracker clock since the first
+//! notes do. `master` is the entry number of an expected connection's
+//! master, `helper` the entry's helper, `expect_events` the expectations
+//! created and destroyed meanwhile, as kernel-replay's expect-events.txt
+//! writes them. `ts` is the capture timestamp and `t` the tracker clock since the first
 //! frame, both in seconds with nanosecond digits; `ctstate`/`ctdir`/`ctstatus`
 //! use the names of the kernel fixtures' packets.jsonl.
 
@@ -51,9 +54,14 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
     let status: Vec<String> = v.status.reported_names().map(string).collect();
     let reason = v.reason.as_ref().map(|r| r.to_string());
     let klog = v.reason.as_ref().and_then(|r| r.kernel_log());
+    let events: Vec<String> = v
+        .expect_events
+        .iter()
+        .map(|e| string(&e.to_string()))
+        .collect();
     writeln!(
         out,
-        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":{},\"ctdir\":{},\"ctstatus\":[{}],\"reason\":{},\"kernel_log\":{},\"entry\":{},\"proto_state\":{},\"tuple\":{},\"padded\":{},\"note\":{},\"summary\":{}}}",
+        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":{},\"ctdir\":{},\"ctstatus\":[{}],\"reason\":{},\"kernel_log\":{},\"entry\":{},\"proto_state\":{},\"tuple\":{},\"padded\":{},\"note\":{},\"master\":{},\"helper\":{},\"expect_events\":[{}],\"summary\":{}}}",
         r.number,
         secs(r.ts_nanos),
         secs(r.clock_nanos as i64),
@@ -72,6 +80,11 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
             .unwrap_or_else(|| "null".into()),
         v.padded,
         opt_string(r.note),
+        v.master
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| "null".into()),
+        opt_string(v.helper),
+        events.join(","),
         string(r.summary),
     )
 }

@@ -5,8 +5,12 @@
 //!     1     0.000000 NEW         ORIGINAL #1    IP 192.168.170.8.32795 > 192.168.170.20.53: UDP, length 34
 //!     2     0.000373 ESTABLISHED REPLY    #1    IP 192.168.170.20.53 > 192.168.170.8.32795: UDP, length 50 [SEEN_REPLY]
 //! ```
+//! An expected connection's line names its master (`master #1`); a frame
+//! that made or ended expectations lists them (`+expect(...)`,
+//! `-expect(...)`).
 
 use super::FrameRecord;
+use ctrack_core::expect::ExpectEvent;
 use std::io::{self, Write};
 
 pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
@@ -27,8 +31,17 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
     if !flags.is_empty() {
         write!(out, " [{}]", flags.join(","))?;
     }
+    if let Some(m) = v.master {
+        write!(out, " master #{m}")?;
+    }
     if let Some(p) = v.proto_state {
         write!(out, " {p}")?;
+    }
+    for e in &v.expect_events {
+        match e {
+            ExpectEvent::New(x) => write!(out, " +expect({x})")?,
+            ExpectEvent::Destroy(x) => write!(out, " -expect({x})")?,
+        }
     }
     if v.padded > 0 {
         write!(out, " (padded {} bytes)", v.padded)?;

@@ -6,7 +6,7 @@
 //! both directions. The entry must also be one whose destination in the
 //! found direction is the error's outer destination.
 
-use super::{ErrorCtx, ErrorOutcome, find};
+use super::{ErrorCtx, ErrorOutcome, find_with};
 use crate::reason::Reason;
 use crate::tracker::{base_tuple, get_l4proto};
 use crate::tuple::{Addr, KernelAddr};
@@ -35,7 +35,7 @@ pub fn inet_error(
     let Some(mut orig) = base_tuple(ctx.family, inner, inner_proto) else {
         return bad("quoted addresses missing");
     };
-    let l4 = find(ctx.family, inner_proto);
+    let l4 = find_with(ctx.family, inner_proto, ctx.dccp_tracker);
     if !l4.pkt_to_tuple(inner, inner_off, &mut orig) {
         return bad("quoted transport header too short");
     }

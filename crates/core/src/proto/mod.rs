@@ -5,6 +5,7 @@
 //! for the tuple, its inverse, the ICMP-error check, and the per-packet state
 //! update, and lets it print its part of the /proc line.
 
+pub mod dccp;
 mod generic;
 mod gre;
 mod icmp;
@@ -14,7 +15,7 @@ pub mod sctp;
 pub mod tcp;
 mod udp;
 
-use crate::conn::Conn;
+use crate::conn::{Conn, ProtoState};
 use crate::ctinfo::{CtInfo, Direction};
 use crate::reason::Reason;
 use crate::status::Status;
@@ -69,6 +70,8 @@ pub struct ErrorCtx<'a> {
     pub sysctl: &'a Sysctls,
     pub table: &'a Table,
     pub now: Timestamp,
+    /// `Options::dccp_tracker`: a quoted DCCP packet has ports in its tuple.
+    pub dccp_tracker: bool,
 }
 
 /// What a tracker's packet step can read and change.
@@ -179,12 +182,21 @@ static ICMPV6: icmpv6::Icmpv6 = icmpv6::Icmpv6;
 static GRE: gre::Gre = gre::Gre;
 static TCP: tcp::Tcp = tcp::Tcp;
 static SCTP: sctp::Sctp = sctp::Sctp;
+static DCCP: dccp::Dccp = dccp::Dccp;
 
 /// `nf_ct_l4proto_find()`: the tracker for a protocol in a family. ICMP is
 /// only tracked over IPv4 and ICMPv6 only over IPv6; DCCP has no tracker in
-/// the kernels ctrack is checked against, so it is generic.
+/// the kernels ctrack is checked against (6.16 removed it), so it is
+/// generic.
 pub fn find(family: Family, proto: u8) -> &'static dyn L4Proto {
+    find_with(family, proto, false)
+}
+
+/// [`find`], but with `dccp_tracker` (`Options::dccp_tracker`) DCCP gets
+/// the tracker Linux had until 6.15 ([`dccp`]).
+pub fn find_with(family: Family, proto: u8, dccp_tracker: bool) -> &'static dyn L4Proto {
     match (proto, family) {
+        (ip_proto::DCCP, _) if dccp_tracker => &DCCP,
         (ip_proto::TCP, _) => &TCP,
         (ip_proto::UDP, _) => &UDP,
         (ip_proto::UDPLITE, _) => &UDPLITE,
@@ -194,6 +206,13 @@ pub fn find(family: Family, proto: u8) -> &'static dyn L4Proto {
         (ip_proto::SCTP, _) => &SCTP,
         _ => &GENERIC,
     }
+}
+
+/// The tracker that made `conn`: [`find`], except that entries the DCCP
+/// tracker made keep it (for /proc lines and explanations).
+pub fn for_conn(conn: &Conn) -> &'static dyn L4Proto {
+    let t = &conn.tuples[0];
+    find_with(t.family, t.proto, matches!(conn.proto, ProtoState::Dccp(_)))
 }
 
 /// `nf_ct_get_tuple_ports()`: the first 4 bytes of the header are the ports.

@@ -116,6 +116,46 @@ impl<T: AsRef<[u8]>> Packet<T> {
             b[9..12].iter().fold(0u64, |a, &x| (a << 8) | u64::from(x))
         }
     }
+
+    /// `__dccp_basic_hdr_len()`: the generic header, 12 bytes, or 16 with
+    /// the X bit.
+    pub fn basic_header_len(&self) -> usize {
+        if self.extended_seq() {
+            MIN_HEADER_LEN + 4
+        } else {
+            MIN_HEADER_LEN
+        }
+    }
+
+    /// The acknowledgement number as Linux reads it (`dccp_ack_seq()`):
+    /// always the 48-bit layout of `struct dccp_hdr_ack_bits` (2 reserved
+    /// bytes, 16 high bits, 32 low bits) right after the generic header,
+    /// whatever the X bit says. `None` when the buffer ends before it.
+    pub fn ack_number(&self) -> Option<u64> {
+        let b = self.buffer.as_ref();
+        let at = self.basic_header_len() + 2;
+        let a = b.get(at..at + 6)?;
+        Some(a.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
+    }
+}
+
+/// `dccp_packet_hdr_len()`: bytes of the type-specific subheader after the
+/// generic header (Request 4, Response and Reset 12, Data 0, the others
+/// the 8-byte acknowledgement subheader). Types 10..15 count as Reset, as
+/// in the kernel.
+pub const fn subheader_len(kind: u8) -> usize {
+    match kind {
+        types::DATA => 0,
+        types::DATAACK
+        | types::ACK
+        | types::SYNC
+        | types::SYNCACK
+        | types::CLOSE
+        | types::CLOSEREQ => 8,
+        types::REQUEST => 4,
+        types::RESPONSE => 12,
+        _ => 12,
+    }
 }
 
 #[cfg(test)]
@@ -133,5 +173,25 @@ mod tests {
         assert_eq!(p.seq_number(), 42);
         assert_eq!(p.header_len(), 20);
         assert!(Packet::new_checked(&b[..13]).is_err());
+        assert_eq!(p.basic_header_len(), 16);
+        assert_eq!(p.ack_number(), None);
+        assert_eq!(subheader_len(types::REQUEST), 4);
+        assert_eq!(subheader_len(types::RESPONSE), 12);
+        assert_eq!(subheader_len(types::DATA), 0);
+        assert_eq!(subheader_len(types::SYNCACK), 8);
+        assert_eq!(subheader_len(15), 12);
+    }
+
+    #[test]
+    fn ack_number_reads_the_long_layout() {
+        // Ack with short sequence numbers: the kernel still reads 8 bytes
+        // of dccp_hdr_ack_bits after the 12-byte header.
+        let mut b = vec![0u8; 20];
+        b[4] = 5;
+        b[8] = types::ACK << 1;
+        b[14..20].copy_from_slice(&[0, 1, 0, 0, 0, 2]);
+        let p = Packet::new_checked(&b[..]).unwrap();
+        assert_eq!(p.basic_header_len(), 12);
+        assert_eq!(p.ack_number(), Some((1 << 32) + 2));
     }
 }
