@@ -127,6 +127,22 @@ icmperr-refresh                          | icmperr_refresh.py                  |
 gre-v0                                   | gre_v0.py                           |
 gre-v1-pptp                              | gre_v1_pptp.py                      |
 gre-v6-timeouts                          | gre_v6_timeouts.py                  | --set nf_conntrack_gre_timeout=2 --set nf_conntrack_gre_timeout_stream=4
+helper-ftp-v4-commands                   | helper_ftp_v4_commands.py           |
+helper-ftp-v4-malformed-port             | helper_ftp_v4_malformed_port.py     |
+helper-ftp-v4-malformed-pasv             | helper_ftp_v4_malformed_pasv.py     |
+helper-ftp-v4-seq                        | helper_ftp_v4_seq.py                |
+helper-ftp-v4-dataconn                   | helper_ftp_v4_dataconn.py           |
+helper-ftp-v6                            | helper_ftp_v6.py                    |
+helper-tftp                              | helper_tftp.py                      |
+helper-irc-dcc                           | helper_irc_dcc.py                   |
+helper-irc-malformed                     | helper_irc_malformed.py             |
+helper-irc-max-dcc                       | helper_irc_max_dcc.py               |
+helper-sip-invite                        | helper_sip_invite.py                |
+helper-sip-malformed                     | helper_sip_malformed.py             |
+helper-sip-register                      | helper_sip_register.py              |
+helper-sip-v6                            | helper_sip_v6.py                    |
+helper-pptp-call                         | helper_pptp_call.py                 |
+helper-pptp-malformed                    | helper_pptp_malformed.py            |
 '
 list() { echo "$MANIFEST" | awk -F'|' 'NF>1 {gsub(/ /,"",$1); print $1}'; }
 if [ "${1:-}" = "--list" ]; then list; exit 0; fi
