@@ -143,6 +143,20 @@ helper-sip-register                      | helper_sip_register.py              |
 helper-sip-v6                            | helper_sip_v6.py                    |
 helper-pptp-call                         | helper_pptp_call.py                 |
 helper-pptp-malformed                    | helper_pptp_malformed.py            |
+table-full-assured                       | table_full_assured.py               | --set nf_conntrack_max=4 --set nf_conntrack_sctp_timeout_shutdown_sent=30 --set nf_conntrack_sctp_timeout_shutdown_ack_sent=30
+table-full-would-be-new                  | table_full_would_be_new.py          | --set nf_conntrack_max=4
+table-would-be-new-free                  | table_full_would_be_new.py          |
+table-expiry-full                        | table_expiry_full.py                | --set nf_conntrack_max=4 --set nf_conntrack_udp_timeout=3 --set nf_conntrack_udp_timeout_stream=4
+table-early-drop-random                  | table_early_drop_random.py          | --set nf_conntrack_max=256 --set nf_conntrack_buckets=1
+table-gc-early-drop                      | table_gc_early_drop.py              | --set nf_conntrack_max=100 --set nf_conntrack_udp_timeout=300 --set nf_conntrack_tcp_timeout_syn_sent=300 --set nf_conntrack_tcp_timeout_fin_wait=300 --set nf_conntrack_tcp_timeout_close_wait=300 --set nf_conntrack_tcp_timeout_last_ack=300 --set nf_conntrack_tcp_timeout_time_wait=300 --set nf_conntrack_tcp_timeout_close=300 --set nf_conntrack_sctp_timeout_closed=300 --set nf_conntrack_sctp_timeout_shutdown_sent=300 --set nf_conntrack_sctp_timeout_shutdown_ack_sent=300
+table-max-zero                           | table_max_zero.py                   | --set nf_conntrack_max=0
+table-expiry-timing                      | table_expiry_timing.py              | --set nf_conntrack_udp_timeout=2 --set nf_conntrack_icmp_timeout=2 --set nf_conntrack_icmpv6_timeout=2 --set nf_conntrack_generic_timeout=2 --set nf_conntrack_tcp_timeout_syn_sent=2
+table-acct                               | table_acct.py                       | --set nf_conntrack_acct=1
+table-acct-tcp                           | table_acct_tcp.py                   | --set nf_conntrack_acct=1
+table-timestamp                          | table_timestamp.py                  | --set nf_conntrack_timestamp=1 --set nf_conntrack_generic_timeout=1
+table-timestamp-acct                     | table_timestamp.py                  | --set nf_conntrack_timestamp=1 --set nf_conntrack_generic_timeout=1 --set nf_conntrack_acct=1
+table-marks-zones                        | table_marks_zones.py                | --rules tests/scenarios/table_marks_zones.rules
+table-events                             | table_events.py                     | --set nf_conntrack_udp_timeout=2 --set nf_conntrack_tcp_timeout_close=2
 '
 list() { echo "$MANIFEST" | awk -F'|' 'NF>1 {gsub(/ /,"",$1); print $1}'; }
 if [ "${1:-}" = "--list" ]; then list; exit 0; fi

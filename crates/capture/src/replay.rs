@@ -95,10 +95,20 @@ impl Replayer {
 
     /// Replay the next frame.
     pub fn step(&mut self) -> Result<Option<Step<'_>>, CaptureError> {
+        self.step_with(|_, _| {})
+    }
+
+    /// Replay the next frame, first letting `before` look at the tracker as
+    /// it is just before that frame, given the frame's time.
+    pub fn step_with(
+        &mut self,
+        before: impl FnOnce(&Conntrack, Timestamp),
+    ) -> Result<Option<Step<'_>>, CaptureError> {
         let Some(frame) = self.reader.next_frame()? else {
             return Ok(None);
         };
         let now = self.clock.advance(frame.ts_nanos);
+        before(&self.conntrack, now);
         let decoded = link::decode(frame.link, frame.data);
         let verdict = match &decoded {
             Ok(d) => {

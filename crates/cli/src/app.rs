@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use ctrack_capture::replay::Replayer;
 use ctrack_capture::{CaptureError, CaptureReader};
 use ctrack_core::helper::HelperRule;
-use ctrack_core::{Conntrack, Sysctls, validate};
+use ctrack_core::{Conntrack, Sysctls, Timestamp, validate};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -95,6 +95,7 @@ impl TrackArgs {
             },
             strict_length: self.strict_length,
             jiffies: ctrack_core::time::Jiffies::new(self.hz),
+            events: false,
             dccp_tracker: self.dccp_tracker,
         };
         let max_gap = match self.max_gap {
@@ -171,6 +172,26 @@ pub struct ReplayArgs {
     /// /proc/net/nf_conntrack_expect format (`-` = stdout).
     #[arg(long, value_name = "FILE")]
     pub dump_expect: Option<PathBuf>,
+    /// After the last frame, print the counters as `conntrack -S` and
+    /// /proc/net/stat/nf_conntrack show them, and a census of the table by
+    /// protocol and state.
+    #[arg(long)]
+    pub stats: bool,
+    /// The format of --dump-table and --dump-table-at: `proc`
+    /// (/proc/net/nf_conntrack), `conntrack` (`conntrack -L`),
+    /// `conntrack-extended` (`-o extended`), `conntrack-id` (`-o id`),
+    /// `conntrack-extended-id`.
+    #[arg(long, value_name = "FORMAT", default_value = "proc", value_parser = ["proc", "conntrack", "conntrack-extended", "conntrack-id", "conntrack-extended-id"])]
+    pub table_format: String,
+    /// Also dump the table (to --dump-table's destination, or stdout) at
+    /// this time, in seconds since the first frame (repeatable): the
+    /// entries alive at that moment.
+    #[arg(long, value_name = "SECONDS")]
+    pub dump_table_at: Vec<f64>,
+    /// Write table events as `conntrack -E -o timestamp,extended,id` prints
+    /// them ([NEW], [UPDATE], [DESTROY] with the capture time; `-` = stdout).
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
     /// Compare with a kernel recording (kernel-replay's packets.jsonl): print the
     /// differing frames and a summary instead of every frame; exit 1 on any difference.
     #[arg(long, value_name = "PACKETS_JSONL")]
@@ -238,12 +259,49 @@ fn write_held(format: output::Format, out: &mut dyn Write, lines: Vec<Held>) -> 
     Ok(true)
 }
 
+/// The table in the format --table-format names.
+fn table_text(format: &str, ct: &Conntrack, at: Timestamp) -> String {
+    match format {
+        "conntrack" => ct.conntrack_list(at, false, false),
+        "conntrack-extended" => ct.conntrack_list(at, true, false),
+        "conntrack-id" => ct.conntrack_list(at, false, true),
+        "conntrack-extended-id" => ct.conntrack_list(at, true, true),
+        _ => ct.proc_table(at),
+    }
+}
+
+/// A --dump-table-at dump: appended to --dump-table's file, else stdout.
+fn write_dump(a: &ReplayArgs, out: &mut dyn Write, text: &str) -> Result<()> {
+    match &a.dump_table {
+        Some(p) if p.as_os_str() != "-" => {
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .with_context(|| format!("writing {}", p.display()))?;
+            f.write_all(text.as_bytes())?;
+        }
+        _ => out.write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
 fn replay(a: ReplayArgs) -> Result<ExitCode> {
     let recording = match &a.expect {
         Some(p) => Some(Recording::load(p).map_err(anyhow::Error::msg)?),
         None => None,
     };
     let mut replayer = a.track.replayer(&a.capture)?;
+    let mut events: Option<Box<dyn Write>> = match &a.events {
+        None => None,
+        Some(p) if p.as_os_str() == "-" => Some(Box::new(io::stdout())),
+        Some(p) => Some(Box::new(BufWriter::new(
+            File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        ))),
+    };
+    if events.is_some() {
+        replayer.conntrack_mut().set_events(true);
+    }
 
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -253,8 +311,34 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
     let mut observed: Vec<(Observed, Option<String>)> = Vec::new();
     let mut failure: Option<CaptureError> = None;
     let mut reorder = Reorder::new(MAX_HELD);
+    let mut dump_at: Vec<f64> = a.dump_table_at.clone();
+    if dump_at.iter().any(|t| !(t.is_finite() && *t >= 0.0)) {
+        bail!("--dump-table-at takes a non-negative number of seconds");
+    }
+    dump_at.sort_by(|x, y| y.total_cmp(x));
+    let mut dumps: Vec<String> = Vec::new();
+    let table_format = a.table_format.clone();
+    if !dump_at.is_empty()
+        && let Some(p) = a.dump_table.as_ref().filter(|p| p.as_os_str() != "-")
+    {
+        File::create(p).with_context(|| format!("creating {}", p.display()))?;
+    }
+    let mut clock_start: Option<Timestamp> = None;
     loop {
-        let step = match replayer.step() {
+        let step = match replayer.step_with(|ct, now| {
+            let start = *clock_start.get_or_insert(now);
+            while let Some(&t) = dump_at.last() {
+                let at = start + Duration::from_secs_f64(t);
+                if at >= now {
+                    break;
+                }
+                dump_at.pop();
+                dumps.push(format!(
+                    "# table at {t} s\n{}",
+                    table_text(&table_format, ct, at)
+                ));
+            }
+        }) {
             Ok(Some(s)) => s,
             Ok(None) => break,
             Err(e) => {
@@ -263,6 +347,21 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
             }
         };
         let (ts0, clock0) = *first.get_or_insert((step.frame.ts_nanos, step.now.as_nanos()));
+        for d in dumps.drain(..) {
+            write_dump(&a, &mut out, &d)?;
+        }
+        if let Some(w) = events.as_mut() {
+            let ts = step.frame.ts_nanos;
+            for e in &step.verdict.events {
+                writeln!(
+                    w,
+                    "[{}.{:06}]\t{}",
+                    ts.div_euclid(1_000_000_000),
+                    ts.rem_euclid(1_000_000_000) / 1000,
+                    e.line
+                )?;
+            }
+        }
         if let Some(pb) = &pb
             && step.frame.number % 1024 == 0
         {
@@ -294,17 +393,37 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
     if !write_held(a.format, &mut out, reorder.finish())? {
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(w) = events.as_mut() {
+        w.flush()?;
+    }
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }
 
     let now = replayer.clock().now();
+    let start = clock_start.unwrap_or(now);
+    while let Some(t) = dump_at.pop() {
+        let at = start + Duration::from_secs_f64(t);
+        let text = format!(
+            "# table at {t} s\n{}",
+            table_text(&a.table_format, replayer.conntrack(), at)
+        );
+        write_dump(&a, &mut out, &text)?;
+    }
+    if !a.dump_table_at.is_empty() && a.dump_table.is_some() {
+        // With timed dumps, the final one is the last section, headed too.
+        let end = (now - start).as_secs_f64();
+        let text = format!(
+            "# table at the end ({end:.6} s)\n{}",
+            table_text(&a.table_format, replayer.conntrack(), now)
+        );
+        write_dump(&a, &mut out, &text)?;
+    }
+    let final_table = a.dump_table.as_ref().filter(|_| a.dump_table_at.is_empty());
     for (path, text) in [
         (
-            &a.dump_table,
-            a.dump_table
-                .as_ref()
-                .map(|_| replayer.conntrack().proc_table(now)),
+            &final_table.cloned(),
+            final_table.map(|_| table_text(&a.table_format, replayer.conntrack(), now)),
         ),
         (
             &a.dump_expect,
@@ -323,6 +442,9 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
         }
     }
 
+    if a.stats {
+        out.write_all(replayer.conntrack().stats_report(now).as_bytes())?;
+    }
     let mut code = ExitCode::SUCCESS;
     if let Some(rec) = &recording {
         let diffs = expect::compare(&observed, rec).map_err(anyhow::Error::msg)?;

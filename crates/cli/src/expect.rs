@@ -184,68 +184,6 @@ pub fn compare(
     Ok(diffs)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const REC: &str = r#"{"i": 1, "ctstate": "NEW", "ctdir": "ORIGINAL", "ctstatus": [], "note": null}
-{"i": 2, "ctstate": null, "ctdir": null, "ctstatus": [], "note": "runt", "sent": false}
-{"i": 3, "ctstate": "ESTABLISHED", "ctdir": "REPLY", "ctstatus": ["ASSURED", "SEEN_REPLY"], "note": null}
-"#;
-
-    fn obs(s: Option<&str>, d: Option<&str>, st: &[&str]) -> (Observed, Option<String>) {
-        let mut ctstatus: Vec<String> = st.iter().map(|s| s.to_string()).collect();
-        ctstatus.sort();
-        (
-            Observed {
-                ctstate: s.map(String::from),
-                ctdir: d.map(String::from),
-                ctstatus,
-            },
-            None,
-        )
-    }
-
-    #[test]
-    fn aligns_replayed_and_original_captures() {
-        let rec = Recording::parse(REC).unwrap();
-        assert_eq!(rec.aligned(3).unwrap().len(), 3);
-        let two = rec.aligned(2).unwrap();
-        assert_eq!(two[1].i, 3);
-        assert!(rec.aligned(5).is_err());
-    }
-
-    #[test]
-    fn status_order_does_not_matter() {
-        let rec = Recording::parse(REC).unwrap();
-        let ours = vec![
-            obs(Some("NEW"), Some("ORIGINAL"), &[]),
-            obs(
-                Some("ESTABLISHED"),
-                Some("REPLY"),
-                &["SEEN_REPLY", "ASSURED"],
-            ),
-        ];
-        assert!(compare(&ours, &rec).unwrap().is_empty());
-        let wrong = vec![
-            obs(Some("NEW"), Some("ORIGINAL"), &[]),
-            obs(Some("INVALID"), None, &[]),
-        ];
-        let d = compare(&wrong, &rec).unwrap();
-        assert_eq!(d.len(), 1);
-        assert_eq!((d[0].frame, d[0].kernel_frame), (2, 3));
-        assert!(d[0].to_string().starts_with(
-            "frame 2: ctrack INVALID - []  kernel ESTABLISHED REPLY [ASSURED,SEEN_REPLY]"
-        ));
-    }
-
-    #[test]
-    fn bad_lines_are_named() {
-        let e = Recording::parse("{\"i\": 1}\nnot json\n").unwrap_err();
-        assert!(e.starts_with("line 1:") || e.starts_with("line 2:"), "{e}");
-    }
-}
-
 /// A /proc/net/nf_conntrack line split into its timeout and the rest, with
 /// `use=` dropped (reference counts are not comparable).
 fn table_key(line: &str) -> Option<(String, i64)> {
@@ -329,59 +267,186 @@ pub fn read_expect_events(text: &str) -> Vec<(u64, String)> {
         .collect()
 }
 
+/// ctrack's expectation event: frame, text, and whether its timer ran out
+/// (it may have fired before the previous frame was handled).
+pub type OurExpectEvent = (u64, String, bool);
+
 /// Compare expectation events frame by frame (each frame's as a multiset).
 /// A kernel event for which `gc_timed` is true (an expectation destroyed
 /// because the garbage collector reaped its expired master, at a moment
 /// set by the kernel's GC schedule rather than by the capture) also
-/// matches the same event of ctrack's at an earlier frame.
+/// matches the same event of ctrack's at any frame; an expectation
+/// whose timer ran out between two frames is reported by ctrack with the
+/// later one and by kernel-replay with the earlier one, so ctrack's
+/// timer events also match the kernel's at an earlier frame.
 pub fn compare_expect_events(
-    ours: &[(u64, String)],
+    ours: &[OurExpectEvent],
     kernel: &[(u64, String)],
     gc_timed: impl Fn(u64, &str) -> bool,
 ) -> Vec<String> {
-    let mut mine: Vec<Option<&(u64, String)>> = ours.iter().map(Some).collect();
+    let mut mine: Vec<Option<&OurExpectEvent>> = ours.iter().map(Some).collect();
     let mut left: Vec<&(u64, String)> = Vec::new();
     for k in kernel {
-        match mine.iter().position(|m| *m == Some(k)) {
+        match mine
+            .iter()
+            .position(|m| m.is_some_and(|(f, e, _)| *f == k.0 && *e == k.1))
+        {
             Some(i) => mine[i] = None,
             None => left.push(k),
         }
     }
     let mut diffs = Vec::new();
     for k in left {
-        let early = gc_timed(k.0, &k.1)
-            .then(|| {
-                mine.iter()
-                    .position(|m| m.is_some_and(|(f, e)| *e == k.1 && *f <= k.0))
-            })
-            .flatten();
+        let gc = gc_timed(k.0, &k.1);
+        let early = mine.iter().position(|m| {
+            m.is_some_and(|(f, e, timer)| *e == k.1 && (gc || (*timer && *f >= k.0)))
+        });
         match early {
             Some(i) => mine[i] = None,
             None => diffs.push(format!("frame {}: only the kernel: {}", k.0, k.1)),
         }
     }
-    for (f, e) in mine.into_iter().flatten() {
+    for (f, e, _) in mine.into_iter().flatten() {
         diffs.push(format!("frame {f}: only ctrack: {e}"));
     }
     diffs.sort();
     diffs
 }
 
+/// One table event in kernel-replay's short form, split for comparison:
+/// the text without its timeout, and the timeout.
+fn split_event(e: &str) -> (String, Option<i64>) {
+    let mut words: Vec<&str> = e.split_whitespace().collect();
+    let mut timeout = None;
+    if let Some(i) = words.iter().position(|w| *w == "timeout")
+        && i + 1 < words.len()
+    {
+        timeout = words[i + 1].parse().ok();
+        words.drain(i..i + 2);
+    }
+    (words.join(" "), timeout)
+}
+
+/// ctrack's table event: frame, short form, and whether it is a DESTROY of
+/// an entry whose timeout ran out.
+pub type OurEvent = (u64, String, bool);
+
+/// Compare table events (NEW/UPDATE/DESTROY) frame by frame, timeouts
+/// within ±1 s. DESTROYs of expired entries happen when the kernel's garbage
+/// collector gets to them: ctrack's may come at any frame, and either side
+/// may lack one as long as the entry is gone from ctrack's table
+/// (`live_at_end` holds the entry numbers still in it).
+pub fn compare_ct_events(
+    ours: &[OurEvent],
+    kernel: &[(u64, String)],
+    live_at_end: &std::collections::HashSet<u64>,
+) -> Vec<String> {
+    let key = |e: &str| split_event(e);
+    let mut mine: Vec<Option<&OurEvent>> = ours.iter().map(Some).collect();
+    let mut diffs = Vec::new();
+    for (kf, ke) in kernel {
+        let (kt, kto) = key(ke);
+        let exact = mine.iter().position(|m| {
+            m.is_some_and(|(f, e, _)| {
+                let (t, to) = key(e);
+                *f == *kf
+                    && t == kt
+                    && match (to, kto) {
+                        (Some(a), Some(b)) => (a - b).abs() <= 1,
+                        (a, b) => a == b,
+                    }
+            })
+        });
+        if let Some(i) = exact {
+            mine[i] = None;
+            continue;
+        }
+        if ke.starts_with("DESTROY") {
+            if let Some(i) = mine
+                .iter()
+                .position(|m| m.is_some_and(|(_, e, expired)| *expired && *e == *ke))
+            {
+                mine[i] = None;
+                continue;
+            }
+            let seq: u64 = ke
+                .split_whitespace()
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            if !live_at_end.contains(&seq) {
+                // Expired in ctrack too; not reaped by the end of the capture.
+                continue;
+            }
+        }
+        diffs.push(format!("frame {kf}: only the kernel: {ke}"));
+    }
+    for (f, e, expired) in mine.into_iter().flatten() {
+        if !*expired {
+            diffs.push(format!("frame {f}: only ctrack: {e}"));
+        }
+    }
+    diffs
+}
+
 #[cfg(test)]
-mod table_tests {
-    use super::compare_tables;
+mod tests {
+    use super::*;
+
+    const REC: &str = r#"{"i": 1, "ctstate": "NEW", "ctdir": "ORIGINAL", "ctstatus": [], "note": null}
+{"i": 2, "ctstate": null, "ctdir": null, "ctstatus": [], "note": "runt", "sent": false}
+{"i": 3, "ctstate": "ESTABLISHED", "ctdir": "REPLY", "ctstatus": ["ASSURED", "SEEN_REPLY"], "note": null}
+"#;
+
+    fn obs(s: Option<&str>, d: Option<&str>, st: &[&str]) -> (Observed, Option<String>) {
+        let mut ctstatus: Vec<String> = st.iter().map(|s| s.to_string()).collect();
+        ctstatus.sort();
+        (
+            Observed {
+                ctstate: s.map(String::from),
+                ctdir: d.map(String::from),
+                ctstatus,
+            },
+            None,
+        )
+    }
 
     #[test]
-    fn tables_compare_as_sets_with_slack() {
-        let k = "ipv4     2 udp      17 120 src=1.1.1.1 dst=2.2.2.2 sport=1 dport=2 src=2.2.2.2 dst=1.1.1.1 sport=2 dport=1 [ASSURED] mark=0 zone=0 use=2\n\
-                 ipv4     2 unknown  50 431 src=1.1.1.1 dst=3.3.3.3 [UNREPLIED] src=3.3.3.3 dst=1.1.1.1 mark=0 zone=0 use=2\n";
-        let o = "ipv4     2 unknown  50 430 src=1.1.1.1 dst=3.3.3.3 [UNREPLIED] src=3.3.3.3 dst=1.1.1.1 mark=0 zone=0 use=1\n\
-                 ipv4     2 udp      17 119 src=1.1.1.1 dst=2.2.2.2 sport=1 dport=2 src=2.2.2.2 dst=1.1.1.1 sport=2 dport=1 [ASSURED] mark=0 zone=0 use=2\n";
-        assert!(compare_tables(o, k, 1).is_empty());
-        let d = compare_tables(o, k, 0);
-        assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d[0].starts_with("timeout 119 instead of 120"));
-        let d = compare_tables("", k, 1);
-        assert_eq!(d.len(), 2);
+    fn aligns_replayed_and_original_captures() {
+        let rec = Recording::parse(REC).unwrap();
+        assert_eq!(rec.aligned(3).unwrap().len(), 3);
+        let two = rec.aligned(2).unwrap();
+        assert_eq!(two[1].i, 3);
+        assert!(rec.aligned(5).is_err());
+    }
+
+    #[test]
+    fn status_order_does_not_matter() {
+        let rec = Recording::parse(REC).unwrap();
+        let ours = vec![
+            obs(Some("NEW"), Some("ORIGINAL"), &[]),
+            obs(
+                Some("ESTABLISHED"),
+                Some("REPLY"),
+                &["SEEN_REPLY", "ASSURED"],
+            ),
+        ];
+        assert!(compare(&ours, &rec).unwrap().is_empty());
+        let wrong = vec![
+            obs(Some("NEW"), Some("ORIGINAL"), &[]),
+            obs(Some("INVALID"), None, &[]),
+        ];
+        let d = compare(&wrong, &rec).unwrap();
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].frame, d[0].kernel_frame), (2, 3));
+        assert!(d[0].to_string().starts_with(
+            "frame 2: ctrack INVALID - []  kernel ESTABLISHED REPLY [ASSURED,SEEN_REPLY]"
+        ));
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        let e = Recording::parse("{\"i\": 1}\nnot json\n").unwrap_err();
+        assert!(e.starts_with("line 1:") || e.starts_with("line 2:"), "{e}");
     }
 }

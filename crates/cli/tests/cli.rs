@@ -623,3 +623,75 @@ fn dccp_tracker_is_opt_in_and_tracks_as_linux_6_15_did() {
     );
     assert!(out.contains("dccp     33 30 REQUEST"), "{out}");
 }
+
+/// An event line without what differs between runs: the timestamp, the
+/// kernel's random id, and the seconds left (±1 from rounding).
+fn event_key(line: &str) -> (String, Option<i64>) {
+    let body = line.split_once('\t').map(|x| x.1).unwrap_or(line);
+    let mut words: Vec<&str> = body
+        .split_whitespace()
+        .filter(|w| !w.starts_with("id="))
+        .collect();
+    // "[NEW] ipv4 2 tcp 6 120 ...": the timeout follows the protocol number.
+    let timeout = words.get(5).and_then(|w| w.parse::<i64>().ok());
+    if timeout.is_some() {
+        words.remove(5);
+    }
+    (words.join(" "), timeout)
+}
+
+#[test]
+fn events_follow_conntrack_e_as_the_kernel_delivered_them() {
+    for (name, helpers) in [
+        ("ctrack/tcp-handshake-close-client-first", false),
+        ("synthetic/ftp-port-expectation", true),
+        ("ctrack/sctp-assoc-v4", false),
+        ("ctrack/udp-assured-two-seconds", false),
+    ] {
+        let dir = fixture(name);
+        let path = tempdir().join(format!("{}.events", name.replace('/', "-")));
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "replay".into(),
+            dir.join("replayed.pcap").into(),
+            "--sysctl".into(),
+            dir.join("sysctl.conf").into(),
+            "-q".into(),
+            "--events".into(),
+            path.clone().into(),
+        ];
+        if helpers {
+            args.extend(["--helper".into(), "standard".into()]);
+        }
+        let o = Command::new(env!("CARGO_BIN_EXE_ctrack"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let ours: Vec<_> = std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .map(event_key)
+            .collect();
+        let kernel: Vec<_> = std::fs::read_to_string(dir.join("events.txt"))
+            .unwrap()
+            .lines()
+            .map(event_key)
+            // Expiry DESTROYs come when the kernel's GC runs: not compared.
+            .filter(|(l, _)| !l.starts_with("[DESTROY]") || ours.iter().any(|(o, _)| o == l))
+            .collect();
+        let ours: Vec<_> = ours
+            .into_iter()
+            .filter(|(l, _)| !l.starts_with("[DESTROY]") || kernel.iter().any(|(k, _)| k == l))
+            .collect();
+        assert_eq!(ours.len(), kernel.len(), "{name}: {ours:#?}\n{kernel:#?}");
+        for (o, k) in ours.iter().zip(&kernel) {
+            assert_eq!(o.0, k.0, "{name}");
+            match (o.1, k.1) {
+                (Some(a), Some(b)) => {
+                    assert!((a - b).abs() <= 1, "{name}: {} vs {}: {}", a, b, o.0)
+                }
+                (a, b) => assert_eq!(a, b, "{name}: {}", o.0),
+            }
+        }
+    }
+}

@@ -292,18 +292,30 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
             CaptureReader::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
         let mut ct = Conntrack::new(sysctl, options);
         ct.set_helper_rules(helper_rules(&meta)?);
+        ct.set_events(true);
         let mut rp = Replayer::new(reader, ct, None);
         let rec = Recording::load(&dir.join("packets.jsonl"))?;
         let mut verdicts = Vec::new();
         let mut entry_proto: HashMap<u64, u8> = HashMap::new();
-        let mut events: Vec<(u64, String)> = Vec::new();
+        let sent_frames: Vec<u64> = rec.frames.iter().filter(|f| f.sent).map(|f| f.i).collect();
+        let mut events: Vec<expect::OurExpectEvent> = Vec::new();
+        let mut ct_events: Vec<expect::OurEvent> = Vec::new();
         while let Some(step) = rp.step().map_err(|e| e.to_string())? {
-            let frame = verdicts.len() as u64 + 1;
-            events.extend(
+            // Frame numbers as the recording counts them (frames it did not
+            // send are not in replayed.pcap).
+            let frame = sent_frames
+                .get(verdicts.len())
+                .copied()
+                .unwrap_or(verdicts.len() as u64 + 1);
+            events.extend(step.verdict.expect_events.iter().map(|e| {
+                let timer = matches!(e, ctrack_core::expect::ExpectEvent::Expired(_));
+                (frame, e.to_string(), timer)
+            }));
+            ct_events.extend(
                 step.verdict
-                    .expect_events
+                    .events
                     .iter()
-                    .map(|e| (frame, e.to_string())),
+                    .map(|e| (frame, e.short(), e.expired)),
             );
             if let (Some(CtState::New), Some(e), Some(t)) =
                 (step.verdict.ctstate, step.verdict.entry, step.verdict.tuple)
@@ -351,6 +363,29 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
                         .map(|d| format!("expectations: {d}")),
                 );
             }
+        }
+        {
+            let kernel_events: Vec<(u64, String)> = rec
+                .frames
+                .iter()
+                .flat_map(|f| {
+                    f.events
+                        .iter()
+                        .filter(|e| !e.starts_with("EXP_"))
+                        .map(move |e| (f.i, e.clone()))
+                })
+                .collect();
+            let live: std::collections::HashSet<u64> = rp
+                .conntrack()
+                .entries(rp.clock().now())
+                .iter()
+                .map(|c| c.seq)
+                .collect();
+            out.table.extend(
+                expect::compare_ct_events(&ct_events, &kernel_events, &live)
+                    .into_iter()
+                    .map(|d| format!("table events: {d}")),
+            );
         }
         if let Ok(kev) = std::fs::read_to_string(dir.join("expect-events.txt")) {
             let kev = expect::read_expect_events(&kev);

@@ -223,13 +223,16 @@ impl fmt::Display for Expectation {
 pub enum ExpectEvent {
     New(Expectation),
     Destroy(Expectation),
+    /// Removed because its timer ran out, at some moment since the previous
+    /// packet (reported with the next one).
+    Expired(Expectation),
 }
 
 impl fmt::Display for ExpectEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExpectEvent::New(e) => write!(f, "EXP_NEW {e}"),
-            ExpectEvent::Destroy(e) => write!(f, "EXP_DESTROY {e}"),
+            ExpectEvent::Destroy(e) | ExpectEvent::Expired(e) => write!(f, "EXP_DESTROY {e}"),
         }
     }
 }
@@ -297,6 +300,7 @@ pub struct Expectations {
     /// Expectations created and matched, for statistics.
     pub created: u64,
     pub matched: u64,
+    pub deleted: u64,
 }
 
 impl Expectations {
@@ -367,6 +371,7 @@ impl Expectations {
             }
         }
         self.events.push(ExpectEvent::Destroy(e.clone()));
+        self.deleted += 1;
         Some(e)
     }
 
@@ -512,6 +517,32 @@ impl Expectations {
         n
     }
 
+    /// `mod_timer_pending()` on the newest of `master`'s expectations that
+    /// `pick` chooses (SIP's `refresh_signalling_expectation()`): its timer
+    /// restarts to run out at `expires` and the `clear` flags are removed
+    /// (`NF_CT_EXPECT_INACTIVE`), with no event. Whether one was found.
+    pub fn retime_first(
+        &mut self,
+        master: ConnId,
+        pick: impl Fn(&Expectation) -> bool,
+        expires: Timestamp,
+        clear: u8,
+    ) -> bool {
+        let Some(id) = self
+            .by_master
+            .get(&master)
+            .and_then(|v| v.iter().find(|id| pick(&self.all[id])).copied())
+        else {
+            return false;
+        };
+        if let Some(e) = self.all.get_mut(&id) {
+            e.expires = expires;
+            e.spec.flags &= !clear;
+        }
+        self.next_expiry = Some(self.next_expiry.map_or(expires, |t| t.min(expires)));
+        true
+    }
+
     /// The master is gone: so are its expectations.
     pub fn remove_master(&mut self, master: ConnId) {
         if self.by_master.contains_key(&master) {
@@ -531,7 +562,7 @@ impl Expectations {
             }
         }
         for ev in &mut self.events {
-            let (ExpectEvent::New(e) | ExpectEvent::Destroy(e)) = ev;
+            let (ExpectEvent::New(e) | ExpectEvent::Destroy(e) | ExpectEvent::Expired(e)) = ev;
             if e.master == master && e.master_seq == 0 {
                 e.master_seq = seq;
             }
@@ -557,7 +588,11 @@ impl Expectations {
             .collect();
         dead.sort();
         for (_, id) in dead {
-            self.unlink(id);
+            if let Some(e) = self.unlink(id)
+                && let Some(ev) = self.events.last_mut()
+            {
+                *ev = ExpectEvent::Expired(e);
+            }
         }
         self.next_expiry = self.all.values().map(|e| e.expires).min();
     }

@@ -22,9 +22,12 @@
 //! | [`sysctl`] | the `net.netfilter.nf_conntrack_*` knobs |
 
 pub mod conn;
+pub mod conntrack_tools;
 pub mod ctinfo;
 pub mod defrag;
+pub mod event;
 pub mod expect;
+pub mod gre_keymap;
 pub mod helper;
 pub mod procfs;
 pub mod proto;

@@ -109,7 +109,7 @@ knobs! {
     ipfrag_max_dist: "ipfrag_max_dist" = 64, [0, INT_MAX]; "Fragments from one source between two of a datagram before it is restarted (net.ipv4)."
     ipfrag_time: "ipfrag_time" = 30, [0, MAX_SECS]; "IPv4 reassembly timeout (net.ipv4)."
     ftp_loose: "nf_conntrack_ftp.loose" = 0, [0, BOOL]; "FTP helper: expect data connections to addresses other than the sender's (module parameter)."
-    irc_max_dcc_channels: "nf_conntrack_irc.max_dcc_channels" = 8, [0, INT_MAX]; "IRC helper: DCC expectations pending per connection (module parameter)."
+    irc_max_dcc_channels: "nf_conntrack_irc.max_dcc_channels" = 8, [1, 255]; "IRC helper: DCC expectations pending per connection (module parameter)."
     irc_dcc_timeout: "nf_conntrack_irc.dcc_timeout" = 300, [0, INT_MAX]; "IRC helper: seconds a DCC expectation waits (module parameter)."
     sip_timeout: "nf_conntrack_sip.sip_timeout" = 3600, [0, INT_MAX]; "SIP helper: timeout of a SIP signalling entry (module parameter)."
     sip_direct_signalling: "nf_conntrack_sip.sip_direct_signalling" = 1, [0, BOOL]; "SIP helper: expect signalling only from the registrar (module parameter)."

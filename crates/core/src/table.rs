@@ -1,21 +1,28 @@
-//! The connection table: entries in a slab, both tuples of every confirmed
-//! entry in one hash index, as the kernel hashes `tuplehash[0]` and `[1]`.
+//! The connection table, laid out as `nf_conntrack_core.c` lays it out:
+//! entries in a slab, and both tuples of every confirmed entry chained into
+//! a hash table of `nf_conntrack_buckets` buckets (rounded up to a multiple
+//! of 512, as `nf_ct_alloc_hashtable()` does), newest first.
 //!
-//! The index uses a hasher keyed randomly per process (std's SipHash
-//! `RandomState`), like the kernel's `siphash` with `nf_conntrack_hash_rnd`:
-//! no input can be crafted to collide. Nothing observable depends on hash
-//! order: dumps are sorted by entry number.
+//! The bucket of a tuple comes from a hasher keyed randomly per process
+//! (std's SipHash `RandomState`), as the kernel's comes from `siphash` keyed
+//! at boot: no input can be crafted to collide, and, as in the kernel, which
+//! entries share a bucket is random. Buckets matter where the kernel's
+//! behaviour depends on them: `early_drop()` scans the new tuple's bucket
+//! and the 7 after it.
 //!
-//! Expiry is lazy, as in `____nf_conntrack_find()`: an expired entry met by a
-//! lookup is removed. A sweep that visits a few slots per packet plays the
-//! garbage collector's part, so memory never holds dead entries for long.
+//! Expiry is lazy, as in the kernel: an expired entry stays (and counts
+//! against `nf_conntrack_max`) until a lookup walks over it in its bucket
+//! (`____nf_conntrack_find()` reaps every expired entry on its way), an
+//! early-drop scan meets it, or a garbage-collector pass (`gc_worker()`,
+//! modelled by [`Table::gc`]) reaps it.
 
 use crate::conn::Conn;
 use crate::ctinfo::Direction;
+use crate::status::Status;
 use crate::time::{Jiffies, Timestamp};
 use crate::tuple::Tuple;
-use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 use std::time::Duration;
 
 /// Index of an entry in the slab; valid until the entry is removed.
@@ -32,8 +39,17 @@ impl ConnId {
     }
 }
 
-/// Slots visited by the sweep per packet.
-const SWEEP_PER_PACKET: usize = 4;
+/// Buckets `early_drop()` looks at (`NF_CT_EVICTION_RANGE`).
+pub const EVICTION_RANGE: usize = 8;
+
+/// `gc_worker()`'s constants.
+const GC_SCAN_INTERVAL_MAX: Duration = Duration::from_secs(60);
+const GC_SCAN_INTERVAL_MIN: Duration = Duration::from_secs(1);
+const GC_SCAN_INTERVAL_CLAMP: Duration = Duration::from_secs(300);
+const GC_SCAN_INITIAL_COUNT: i64 = 100;
+
+/// No node (end of a chain).
+const NONE: u32 = u32::MAX;
 
 /// What is left of a removed entry that had a helper: enough for the
 /// helper's `destroy()` and for removing its expectations.
@@ -45,44 +61,94 @@ pub struct Gone {
     pub help: Box<crate::helper::Help>,
 }
 
+/// A tuple's place in its bucket's chain: node `2 * slot + direction`.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    prev: u32,
+    next: u32,
+}
+
+const UNLINKED: Link = Link {
+    prev: NONE,
+    next: NONE,
+};
+
+/// What a garbage-collector pass removed.
+#[derive(Debug, Default)]
+pub struct GcPass {
+    pub expired: Vec<Conn>,
+    /// Entries killed by the GC's early drop (table near full).
+    pub dropped: Vec<Conn>,
+}
+
 #[derive(Debug)]
 pub struct Table {
     slots: Vec<Option<Conn>>,
+    links: Vec<[Link; 2]>,
+    /// First node of each bucket (allocated at the first confirmation).
+    heads: Vec<u32>,
+    buckets: usize,
+    hasher: RandomState,
     free: Vec<u32>,
-    index: HashMap<Tuple, (ConnId, Direction), RandomState>,
-    /// Entries in the slab, confirmed or not (`nf_conntrack_count`).
+    /// Entries in the slab, confirmed or not, expired or not yet reaped
+    /// (`nf_conntrack_count`).
     count: usize,
     next_seq: u64,
-    sweep_at: usize,
     /// Expiry slack: half a jiffy.
     slack: Duration,
+    jiffies: Jiffies,
+    /// When the next garbage-collector pass runs.
+    gc_next: Option<Timestamp>,
+    /// A packet was refused: the next pass drops entries
+    /// (`conntrack_gc_work.early_drop`).
+    gc_early_drop: bool,
     /// Removed entries that had a helper, whose expectations must go too.
     gone_masters: Vec<Gone>,
+    /// Entry numbers of the masters of removed GRE entries that had one
+    /// (`destroy_gre_conntrack()` destroys the master's GRE keymap).
+    gone_gre_masters: Vec<u64>,
 }
 
 impl Default for Table {
     fn default() -> Self {
-        Table::new(Jiffies::default())
+        Table::new(Jiffies::default(), 262_144)
     }
 }
 
+/// `nf_ct_alloc_hashtable()`'s rounding: a whole number of pages of
+/// bucket heads.
+pub fn effective_buckets(buckets: u32) -> usize {
+    (buckets.max(1) as usize).div_ceil(512) * 512
+}
+
 impl Table {
-    pub fn new(jiffies: Jiffies) -> Table {
+    pub fn new(jiffies: Jiffies, buckets: u32) -> Table {
         Table {
             slack: jiffies.slack(),
+            jiffies,
             slots: Vec::new(),
+            links: Vec::new(),
+            heads: Vec::new(),
+            buckets: effective_buckets(buckets),
+            hasher: RandomState::new(),
             free: Vec::new(),
-            index: HashMap::with_hasher(RandomState::new()),
             count: 0,
             next_seq: 1,
-            sweep_at: 0,
+            gc_next: None,
+            gc_early_drop: false,
             gone_masters: Vec::new(),
+            gone_gre_masters: Vec::new(),
         }
     }
 
     /// Entries allocated (confirmed or not, expired or not yet reaped).
     pub fn count(&self) -> usize {
         self.count
+    }
+
+    /// The number of buckets in use.
+    pub fn buckets(&self) -> usize {
+        self.buckets
     }
 
     pub fn get(&self, id: ConnId) -> Option<&Conn> {
@@ -93,33 +159,102 @@ impl Table {
         self.slots.get_mut(id.index()).and_then(Option::as_mut)
     }
 
+    /// `hash_conntrack()`: the bucket of a tuple in a zone.
+    pub fn bucket_of(&self, tuple: &Tuple, zone: u16) -> usize {
+        let h = self.hasher.hash_one((tuple, zone)) as u32;
+        // reciprocal_scale()
+        ((u64::from(h) * self.buckets as u64) >> 32) as usize
+    }
+
+    fn node_conn(&self, node: u32) -> (ConnId, Direction, &Conn) {
+        let slot = node / 2;
+        let dir = if node.is_multiple_of(2) {
+            Direction::Original
+        } else {
+            Direction::Reply
+        };
+        let conn = self.slots[slot as usize]
+            .as_ref()
+            .expect("chained nodes belong to live slots");
+        (ConnId(slot), dir, conn)
+    }
+
+    /// The nodes of a bucket, in chain order.
+    fn chain(&self, bucket: usize) -> Vec<u32> {
+        let mut v = Vec::new();
+        let mut n = self.heads.get(bucket).copied().unwrap_or(NONE);
+        while n != NONE {
+            v.push(n);
+            n = self.links[(n / 2) as usize][(n % 2) as usize].next;
+        }
+        v
+    }
+
+    /// Whether a tuple is in the table (in `bucket`), expired or not.
+    fn in_bucket(&self, bucket: usize, tuple: &Tuple, zone: u16) -> bool {
+        self.walk(bucket, tuple, zone).is_some()
+    }
+
     /// The entry a tuple belongs to, expired or not.
-    pub fn index_get(&self, tuple: &Tuple) -> Option<&(ConnId, Direction)> {
-        self.index.get(tuple)
+    pub fn lookup_any(&self, tuple: &Tuple) -> Option<(ConnId, Direction)> {
+        if self.heads.is_empty() {
+            return None;
+        }
+        let zone = 0;
+        self.walk(self.bucket_of(tuple, zone), tuple, zone)
+    }
+
+    fn walk(&self, bucket: usize, tuple: &Tuple, zone: u16) -> Option<(ConnId, Direction)> {
+        let mut n = self.heads[bucket];
+        while n != NONE {
+            let (id, dir, conn) = self.node_conn(n);
+            if conn.tuple(dir) == tuple && conn.zone == zone {
+                return Some((id, dir));
+            }
+            n = self.links[(n / 2) as usize][(n % 2) as usize].next;
+        }
+        None
     }
 
     /// Look a tuple up without touching the table; expired entries are
     /// treated as absent.
     pub fn find(&self, tuple: &Tuple, now: Timestamp) -> Option<(ConnId, Direction)> {
-        let &(id, dir) = self.index.get(tuple)?;
+        let (id, dir) = self.lookup_any(tuple)?;
         let conn = self.get(id)?;
         (!conn.is_expired(now, self.slack)).then_some((id, dir))
     }
 
-    /// Look a tuple up, removing the entry if it has expired. Returns the
-    /// removed entry too, so the caller can report its end.
+    /// `____nf_conntrack_find()`: look a tuple up, removing the expired
+    /// entries met in its bucket before it (returned, so the caller can
+    /// report their end).
     pub fn find_reap(
         &mut self,
         tuple: &Tuple,
         now: Timestamp,
-    ) -> (Option<(ConnId, Direction)>, Option<Conn>) {
-        let Some(&(id, dir)) = self.index.get(tuple) else {
-            return (None, None);
-        };
-        match self.get(id) {
-            Some(c) if c.is_expired(now, self.slack) => (None, self.remove(id)),
-            Some(_) => (Some((id, dir)), None),
-            None => (None, None),
+    ) -> (Option<(ConnId, Direction)>, Vec<Conn>) {
+        let mut dead = Vec::new();
+        if self.heads.is_empty() {
+            return (None, dead);
+        }
+        let zone = 0;
+        let bucket = self.bucket_of(tuple, zone);
+        'walk: loop {
+            let mut n = self.heads[bucket];
+            while n != NONE {
+                let (id, dir, conn) = self.node_conn(n);
+                if conn.is_expired(now, self.slack) {
+                    if let Some(c) = self.remove(id) {
+                        dead.push(c);
+                    }
+                    // The chain changed (both of its nodes may be here).
+                    continue 'walk;
+                }
+                if conn.tuple(dir) == tuple && conn.zone == zone {
+                    return (Some((id, dir)), dead);
+                }
+                n = self.links[(n / 2) as usize][(n % 2) as usize].next;
+            }
+            return (None, dead);
         }
     }
 
@@ -128,11 +263,40 @@ impl Table {
         self.count += 1;
         if let Some(i) = self.free.pop() {
             self.slots[i as usize] = Some(conn);
+            self.links[i as usize] = [UNLINKED; 2];
             ConnId(i)
         } else {
             self.slots.push(Some(conn));
+            self.links.push([UNLINKED; 2]);
             ConnId((self.slots.len() - 1) as u32)
         }
+    }
+
+    fn link(&mut self, node: u32, bucket: usize) {
+        let head = self.heads[bucket];
+        self.links[(node / 2) as usize][(node % 2) as usize] = Link {
+            prev: NONE,
+            next: head,
+        };
+        if head != NONE {
+            self.links[(head / 2) as usize][(head % 2) as usize].prev = node;
+        }
+        self.heads[bucket] = node;
+    }
+
+    fn unlink(&mut self, node: u32, bucket: usize) {
+        let Link { prev, next } = self.links[(node / 2) as usize][(node % 2) as usize];
+        if prev == NONE {
+            if self.heads.get(bucket) == Some(&node) {
+                self.heads[bucket] = next;
+            }
+        } else {
+            self.links[(prev / 2) as usize][(prev % 2) as usize].next = next;
+        }
+        if next != NONE {
+            self.links[(next / 2) as usize][(next % 2) as usize].prev = prev;
+        }
+        self.links[(node / 2) as usize][(node % 2) as usize] = UNLINKED;
     }
 
     /// `__nf_conntrack_confirm()`: make the entry findable by both tuples
@@ -143,16 +307,21 @@ impl Table {
             return false;
         };
         let [orig, reply] = conn.tuples;
-        if self.index.contains_key(&orig) || self.index.contains_key(&reply) {
+        let zone = conn.zone;
+        if self.heads.is_empty() {
+            self.heads = vec![NONE; self.buckets];
+        }
+        let (bo, br) = (self.bucket_of(&orig, zone), self.bucket_of(&reply, zone));
+        if self.in_bucket(bo, &orig, zone) || self.in_bucket(br, &reply, zone) {
             return false;
         }
-        self.index.insert(orig, (id, Direction::Original));
-        self.index.insert(reply, (id, Direction::Reply));
+        self.link(id.0 * 2, bo);
+        self.link(id.0 * 2 + 1, br);
         let seq = self.next_seq;
         self.next_seq += 1;
         if let Some(c) = self.get_mut(id) {
             c.seq = seq;
-            c.status.insert(crate::status::Status::CONFIRMED);
+            c.status.insert(Status::CONFIRMED);
         }
         true
     }
@@ -160,12 +329,13 @@ impl Table {
     /// Remove an entry (confirmed or not), returning it.
     pub fn remove(&mut self, id: ConnId) -> Option<Conn> {
         let conn = self.slots.get_mut(id.index())?.take()?;
-        if conn.is_confirmed() {
-            for t in &conn.tuples {
-                if self.index.get(t).map(|(i, _)| *i) == Some(id) {
-                    self.index.remove(t);
-                }
-            }
+        if conn.is_confirmed() && !self.heads.is_empty() {
+            let (bo, br) = (
+                self.bucket_of(&conn.tuples[0], conn.zone),
+                self.bucket_of(&conn.tuples[1], conn.zone),
+            );
+            self.unlink(id.0 * 2, bo);
+            self.unlink(id.0 * 2 + 1, br);
         }
         self.free.push(id.0);
         self.count -= 1;
@@ -177,6 +347,11 @@ impl Table {
                 help: help.clone(),
             });
         }
+        if let Some((_, master_seq)) = conn.master
+            && conn.tuples[0].proto == crate::wire::ip_proto::GRE
+        {
+            self.gone_gre_masters.push(master_seq);
+        }
         Some(conn)
     }
 
@@ -186,19 +361,118 @@ impl Table {
         std::mem::take(&mut self.gone_masters)
     }
 
-    /// Visit the next few slots and remove expired confirmed entries.
-    pub fn sweep(&mut self, now: Timestamp, out: &mut Vec<Conn>) {
-        if self.slots.is_empty() {
-            return;
+    /// Masters (entry numbers) of GRE entries removed since the last call.
+    pub fn take_gone_gre_masters(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.gone_gre_masters)
+    }
+
+    /// `early_drop()`: for a new entry whose original tuple is `tuple`, look
+    /// at its bucket and the `EVICTION_RANGE - 1` after it; in the first
+    /// bucket holding entries that are not ASSURED, kill them all
+    /// (`early_drop_list()`). Expired entries met on the way are reaped
+    /// but do not count. Returns (killed, reaped).
+    pub fn early_drop(
+        &mut self,
+        tuple: &Tuple,
+        zone: u16,
+        now: Timestamp,
+    ) -> (Vec<Conn>, Vec<Conn>) {
+        let mut killed = Vec::new();
+        let mut expired = Vec::new();
+        if self.heads.is_empty() {
+            return (killed, expired);
         }
-        for _ in 0..SWEEP_PER_PACKET.min(self.slots.len()) {
-            self.sweep_at = (self.sweep_at + 1) % self.slots.len();
-            let i = self.sweep_at;
-            let dead = matches!(&self.slots[i], Some(c) if c.is_confirmed() && c.is_expired(now, self.slack));
-            if dead && let Some(c) = self.remove(ConnId(i as u32)) {
-                out.push(c);
+        let start = self.bucket_of(tuple, zone);
+        for i in 0..EVICTION_RANGE {
+            let bucket = (start + i) % self.buckets;
+            for n in self.chain(bucket) {
+                let slot = (n / 2) as usize;
+                let Some(conn) = self.slots[slot].as_ref() else {
+                    continue;
+                };
+                if conn.is_expired(now, self.slack) {
+                    if let Some(c) = self.remove(ConnId(slot as u32)) {
+                        expired.push(c);
+                    }
+                    continue;
+                }
+                if conn.status.contains(Status::ASSURED) || !conn.is_confirmed() {
+                    continue;
+                }
+                if let Some(c) = self.remove(ConnId(slot as u32)) {
+                    killed.push(c);
+                }
+            }
+            if !killed.is_empty() {
+                break;
             }
         }
+        (killed, expired)
+    }
+
+    /// A packet was refused for want of room: the next GC pass drops
+    /// entries.
+    pub fn note_refused(&mut self) {
+        self.gc_early_drop = true;
+    }
+
+    /// The garbage collector (`gc_worker()`), run when its time has come:
+    /// reap every expired entry; if a packet was refused since the last
+    /// pass and `max` is at least 100, kill entries `can_early_drop` allows
+    /// (not ASSURED, or in a closing state) while the table holds 95 % of
+    /// `max` or more; then schedule the next pass from the remaining
+    /// entries' timeouts, as the kernel does (between 1 and 60 s). The
+    /// first pass comes 60 s after the first packet (the kernel's worker
+    /// runs on its own schedule; its phase is not in the capture).
+    pub fn gc(
+        &mut self,
+        now: Timestamp,
+        max: usize,
+        can_early_drop: impl Fn(&Conn) -> bool,
+    ) -> GcPass {
+        let mut pass = GcPass::default();
+        let next = *self.gc_next.get_or_insert(now + GC_SCAN_INTERVAL_MAX);
+        if now < next {
+            return pass;
+        }
+        let hz = i64::from(self.jiffies.hz());
+        let j = |d: Duration| (d.as_nanos() as i64 * hz) / 1_000_000_000;
+        let max95 = if self.gc_early_drop {
+            max / 100 * 95
+        } else {
+            0
+        };
+        let mut next_run = j(GC_SCAN_INTERVAL_MAX);
+        let mut count = GC_SCAN_INITIAL_COUNT;
+        for bucket in 0..self.heads.len() {
+            for n in self.chain(bucket) {
+                let slot = (n / 2) as usize;
+                let Some(conn) = self.slots[slot].as_ref() else {
+                    continue;
+                };
+                if conn.is_expired(now, self.slack) {
+                    if let Some(c) = self.remove(ConnId(slot as u32)) {
+                        pass.expired.push(c);
+                    }
+                    continue;
+                }
+                let left = (conn.expires - now).clamp(GC_SCAN_INTERVAL_MIN, GC_SCAN_INTERVAL_CLAMP);
+                count += 1;
+                next_run += (j(left) - next_run) / count;
+                if max95 == 0 || self.count < max95 || !conn.is_confirmed() {
+                    continue;
+                }
+                if can_early_drop(conn)
+                    && let Some(c) = self.remove(ConnId(slot as u32))
+                {
+                    pass.dropped.push(c);
+                }
+            }
+        }
+        let next_run = next_run.clamp(j(GC_SCAN_INTERVAL_MIN), j(GC_SCAN_INTERVAL_MAX));
+        self.gc_next = Some(now + Duration::from_nanos((next_run * 1_000_000_000 / hz) as u64));
+        self.gc_early_drop = false;
+        pass
     }
 
     /// Remove every expired entry.
@@ -222,34 +496,6 @@ impl Table {
             .collect();
         v.sort_by_key(|(_, c)| c.seq);
         v
-    }
-
-    /// Some entry that is not ASSURED, searched from a position derived
-    /// from `hint`, looking at no more than `budget` entries: the victim of
-    /// `early_drop()`.
-    pub fn early_drop_candidate(&self, hint: u64, budget: usize) -> Option<ConnId> {
-        let n = self.slots.len();
-        if n == 0 {
-            return None;
-        }
-        let start = (hint % n as u64) as usize;
-        let mut seen = 0;
-        for k in 0..n {
-            let i = (start + k) % n;
-            if let Some(c) = &self.slots[i] {
-                if !c.is_confirmed() {
-                    continue;
-                }
-                if !c.status.contains(crate::status::Status::ASSURED) {
-                    return Some(ConnId(i as u32));
-                }
-                seen += 1;
-                if seen >= budget {
-                    break;
-                }
-            }
-        }
-        None
     }
 }
 
@@ -299,7 +545,7 @@ mod tests {
         assert_eq!(t.find(&tuple(1000), later), None, "expiry is inclusive");
         let (hit, dead) = t.find_reap(&tuple(1000), later);
         assert!(hit.is_none());
-        assert_eq!(dead.unwrap().seq, 1);
+        assert_eq!(dead[0].seq, 1);
         assert_eq!(t.count(), 0);
     }
 
@@ -316,23 +562,91 @@ mod tests {
     }
 
     #[test]
-    fn sweep_reaps_everything_eventually() {
+    fn expired_entries_count_until_a_lookup_or_the_gc_reaps_them() {
         let mut t = Table::default();
         let now = Timestamp::from_secs(1);
+        assert!(
+            t.gc(now, 0, |_| true).expired.is_empty(),
+            "schedules the first pass"
+        );
         for p in 0..50 {
             let id = t.alloc(conn(p, now));
             t.confirm(id);
         }
-        let later = now + Duration::from_secs(60);
-        let mut dead = Vec::new();
-        for _ in 0..20 {
-            t.sweep(later, &mut dead);
-        }
-        assert_eq!(dead.len(), 50);
-        assert_eq!(t.count(), 0);
+        let later = now + Duration::from_secs(31);
+        assert_eq!(t.count(), 50, "dead entries still count");
         assert!(t.live(later).is_empty());
+        let (hit, dead) = t.find_reap(&tuple(7), later);
+        assert!(hit.is_none());
+        assert!(dead.iter().any(|c| c.tuples[0] == tuple(7)));
+        assert!(t.gc(later, 0, |_| true).expired.is_empty(), "not yet time");
+        let pass = t.gc(now + Duration::from_secs(60), 0, |_| true);
+        assert_eq!(pass.expired.len() + dead.len(), 50);
+        assert_eq!(t.count(), 0);
         // slots are reused
         let id = t.alloc(conn(1, later));
         assert!(id.index() < 50);
+    }
+
+    #[test]
+    fn early_drop_kills_the_unassured_of_one_bucket_only() {
+        // 512 buckets, 300 entries: most buckets of the range hold some.
+        let mut t = Table::new(Jiffies::default(), 1);
+        assert_eq!(t.buckets(), 512);
+        let now = Timestamp::from_secs(1);
+        for p in 0..300 {
+            let mut c = conn(p, now);
+            if p % 2 == 0 {
+                c.status.insert(Status::ASSURED);
+            }
+            let id = t.alloc(c);
+            assert!(t.confirm(id));
+        }
+        let (killed, expired) = t.early_drop(&tuple(9999), 0, now);
+        assert!(expired.is_empty());
+        assert!(
+            !killed.is_empty(),
+            "some bucket of 8 holds an unassured entry"
+        );
+        assert!(killed.iter().all(|c| !c.status.contains(Status::ASSURED)));
+        let b = |c: &Conn| [t.bucket_of(&c.tuples[0], 0), t.bucket_of(&c.tuples[1], 0)];
+        let buckets: Vec<[usize; 2]> = killed.iter().map(b).collect();
+        let common = buckets[0]
+            .iter()
+            .any(|x| buckets.iter().all(|bs| bs.contains(x)));
+        assert!(common, "all victims share the first bucket that had any");
+        assert_eq!(t.count(), 300 - killed.len());
+        // Only ASSURED entries: nothing may go.
+        let mut t = Table::new(Jiffies::default(), 512);
+        for p in 0..300 {
+            let mut c = conn(p, now);
+            c.status.insert(Status::ASSURED);
+            let id = t.alloc(c);
+            t.confirm(id);
+        }
+        assert!(t.early_drop(&tuple(9999), 0, now).0.is_empty());
+    }
+
+    #[test]
+    fn gc_early_drop_stops_below_95_percent() {
+        let mut t = Table::new(Jiffies::default(), 512);
+        let now = Timestamp::from_secs(1);
+        t.gc(now, 100, |_| true);
+        for p in 0..100 {
+            let mut c = conn(p, now);
+            c.expires = now + Duration::from_secs(300);
+            let id = t.alloc(c);
+            t.confirm(id);
+        }
+        t.note_refused();
+        let pass = t.gc(now + Duration::from_secs(60), 100, |c| {
+            !c.status.contains(Status::ASSURED)
+        });
+        assert!(pass.expired.is_empty());
+        assert_eq!(t.count(), 94, "kills while count >= 95");
+        assert_eq!(pass.dropped.len(), 6);
+        // No refusal since: the next pass drops nothing.
+        let pass = t.gc(now + Duration::from_secs(61), 100, |_| true);
+        assert!(pass.dropped.is_empty());
     }
 }

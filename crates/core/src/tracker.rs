@@ -15,8 +15,10 @@
 //!    when no ruleset is given).
 
 use crate::conn::Conn;
+use crate::conntrack_tools::EventType;
 use crate::ctinfo::{CtInfo, CtState, Direction};
 use crate::defrag::{self, Defrag};
+use crate::event::CtEvent;
 use crate::expect::{ExpectEvent, Expectations};
 use crate::helper::{DestroyCtx, Help, HelpCtx, HelpVerdict, HelperRule};
 use crate::proto::{self, ErrorCtx, ErrorOutcome, PacketCtx, PacketOutcome};
@@ -31,7 +33,6 @@ use crate::tuple::{Addr, Family, Tuple};
 use crate::validate;
 use crate::wire::link::Network;
 use crate::wire::{header_at, ip_proto, ipv4, ipv6};
-use std::hash::BuildHasher;
 
 /// How conntrack classified one packet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +66,8 @@ pub struct Verdict {
     /// Expectations created and destroyed while this packet was handled
     /// (including timers that ran out just before it).
     pub expect_events: Vec<ExpectEvent>,
+    /// Table events this packet caused, in order (with [`Options::events`]).
+    pub events: Vec<CtEvent>,
 }
 
 impl Verdict {
@@ -84,6 +87,7 @@ impl Verdict {
             master: None,
             helper: None,
             expect_events: Vec::new(),
+            events: Vec::new(),
         }
     }
 
@@ -124,6 +128,9 @@ pub struct Options {
     /// (`proto::dccp`, not kernel-verified). Off (default), DCCP is generic,
     /// as in Linux 6.16 and later.
     pub dccp_tracker: bool,
+    /// Produce table events ([`Verdict::events`]), as the kernel does when
+    /// a ctnetlink listener (`conntrack -E`) exists.
+    pub events: bool,
 }
 
 /// The most bytes ctrack will pad a cut packet to (IPv4's maximum total
@@ -185,9 +192,6 @@ pub fn base_tuple(family: Family, pkt: &[u8], proto: u8) -> Option<Tuple> {
     Some(Tuple::new(family, proto, src, dst))
 }
 
-/// Entries looked at by the early-drop search (`NF_CT_EVICTION_RANGE`).
-const EVICTION_RANGE: usize = 8;
-
 /// Connection tracking for one network namespace.
 #[derive(Debug)]
 pub struct Conntrack {
@@ -197,30 +201,42 @@ pub struct Conntrack {
     stats: Stats,
     scratch: Vec<u8>,
     reaped: Vec<Conn>,
-    hasher: std::collections::hash_map::RandomState,
     trace: Trace,
     defrag: Defrag,
     next_id: u64,
     expect: Expectations,
     helper_rules: Vec<HelperRule>,
+    /// The PPTP helper's GRE keymap (`nf_ct_gre_keymap_*`).
+    gre_keymap: crate::gre_keymap::GreKeymap,
+    events: Vec<CtEvent>,
+    /// The time of the packet being handled.
+    now: Timestamp,
 }
 
 impl Conntrack {
     pub fn new(sysctl: Sysctls, options: Options) -> Conntrack {
+        let buckets = sysctl.buckets;
         Conntrack {
             sysctl,
             options,
-            table: Table::new(options.jiffies),
+            table: Table::new(options.jiffies, buckets),
             stats: Stats::default(),
             scratch: Vec::new(),
             reaped: Vec::new(),
-            hasher: Default::default(),
             trace: Trace::default(),
             defrag: Defrag::default(),
             next_id: 0,
             expect: Expectations::default(),
             helper_rules: Vec::new(),
+            gre_keymap: Default::default(),
+            events: Vec::new(),
+            now: Timestamp::ZERO,
         }
+    }
+
+    /// Produce table events from now on (a `conntrack -E` listener).
+    pub fn set_events(&mut self, on: bool) {
+        self.options.events = on;
     }
 
     /// The rules that give new connections a helper (`-j CT --helper`),
@@ -243,34 +259,130 @@ impl Conntrack {
         self.expect.proc_table(now)
     }
 
+    /// An entry left the table: report it.
+    fn reap(&mut self, c: Conn) {
+        if self.options.events && c.is_confirmed() {
+            let acct = self.sysctl.acct != 0;
+            let expired = c.is_expired(self.now, self.options.jiffies.slack());
+            self.events
+                .push(CtEvent::new(EventType::Destroy, &c, self.now, false, acct).expired(expired));
+        }
+        self.reaped.push(c);
+    }
+
+    /// The garbage collector's pass, when one is due (see [`Table::gc`]).
+    fn run_gc(&mut self, now: Timestamp) {
+        let max = self.sysctl.max as usize;
+        let pass = self.table.gc(now, max, |c| {
+            !c.status.contains(Status::ASSURED) || proto::can_early_drop(c)
+        });
+        if pass.expired.is_empty() && pass.dropped.is_empty() {
+            return;
+        }
+        self.trace.note(|| {
+            format!(
+                "garbage collector: {} expired entries reaped, {} dropped to make room",
+                pass.expired.len(),
+                pass.dropped.len()
+            )
+        });
+        self.stats.expired += pass.expired.len() as u64;
+        let before = self.reaped.len();
+        self.reaped.extend(pass.expired);
+        self.report_reaped(before);
+        let acct = self.sysctl.acct != 0;
+        for c in pass.dropped {
+            if self.options.events && c.is_confirmed() {
+                // Its moment is the GC's, like an expiry's.
+                self.events.push(
+                    CtEvent::new(EventType::Destroy, &c, self.now, false, acct).expired(true),
+                );
+            }
+            self.reaped.push(c);
+        }
+        self.settle();
+    }
+
+    /// DESTROY events for entries the GC put in `reaped[from..]`.
+    fn report_reaped(&mut self, from: usize) {
+        if !self.options.events {
+            return;
+        }
+        let acct = self.sysctl.acct != 0;
+        for c in &self.reaped[from..] {
+            if c.is_confirmed() {
+                self.events
+                    .push(CtEvent::new(EventType::Destroy, c, self.now, false, acct).expired(true));
+            }
+        }
+    }
+
     /// Expectations of entries that just left the table go with them
     /// (`nf_ct_remove_expectations()`); done before any slot is reused.
     fn settle(&mut self) {
         loop {
+            // destroy_gre_conntrack(): a GRE entry's master loses its keymap.
+            for seq in self.table.take_gone_gre_masters() {
+                self.gre_keymap.destroy(seq);
+            }
             let gone = self.table.take_gone_masters();
             if gone.is_empty() {
                 return;
             }
             let mut kill = Vec::new();
             for g in gone {
-                self.expect.remove_master(g.id);
+                // nf_ct_delete_from_lists(): the helper's destroy() first,
+                // then clean_from_lists() removes the expectations.
                 let helper = g.help.helper.get();
                 let mut ctx = DestroyCtx {
                     gone: &g,
                     expect: &mut self.expect,
                     kill: &mut kill,
+                    gre_keymap: &mut self.gre_keymap,
                 };
                 helper.destroy(&mut ctx);
+                self.expect.remove_master(g.id);
             }
             // Entries a helper's destroy() deletes with its master.
             for t in kill {
-                if let Some(&(id, _)) = self.table.index_get(&t)
+                if let Some((id, _)) = self.table.lookup_any(&t)
                     && let Some(c) = self.table.remove(id)
                 {
-                    self.reaped.push(c);
+                    self.reap(c);
                 }
             }
+            if self.gre_keymap.has_siblings() {
+                self.destroy_siblings(self.now);
+            }
         }
+    }
+
+    /// `destroy_sibling_or_exp()` for each tuple the PPTP helper named: the
+    /// entry it finds is killed, or else the expectation the tuple matches
+    /// is removed.
+    fn destroy_siblings(&mut self, now: Timestamp) {
+        for t in self.gre_keymap.take_siblings() {
+            let (found, dead) = self.table.find_reap(&t, now);
+            self.stats.expired += dead.len() as u64;
+            for d in dead {
+                self.reap(d);
+            }
+            if let Some((id, _)) = found {
+                self.trace
+                    .note(|| format!("pptp: the call's GRE entry {t} is killed"));
+                if let Some(c) = self.table.remove(id) {
+                    self.reap(c);
+                }
+            } else if let Some(e) = self.expect.unexpect(&t) {
+                self.trace
+                    .note(|| format!("pptp: the call's expectation {e} is removed"));
+            }
+        }
+    }
+
+    /// The GRE keymap the PPTP helper keeps.
+    pub fn gre_keymap(&self) -> &crate::gre_keymap::GreKeymap {
+        &self.gre_keymap
     }
 
     fn defrag_limits(&self) -> defrag::Limits {
@@ -346,6 +458,57 @@ impl Conntrack {
         self.table.live(now).into_iter().map(|(_, c)| c).collect()
     }
 
+    /// `conntrack -L` (with `-o extended` / `-o id` as `opts` say) at
+    /// `now`; the knobs decide the counters and `delta-time=`.
+    pub fn conntrack_list(&self, now: Timestamp, extended: bool, id: bool) -> String {
+        let opts = crate::conntrack_tools::ListOptions {
+            extended,
+            id,
+            acct: self.sysctl.acct != 0,
+            timestamp: self.sysctl.timestamp != 0,
+        };
+        let mut out = String::new();
+        for c in self.entries(now) {
+            out.push_str(&crate::conntrack_tools::list_line(c, now, opts));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// `conntrack -S`, `/proc/net/stat/nf_conntrack` and a census of the
+    /// live entries by protocol and state, at `now`.
+    pub fn stats_report(&self, now: Timestamp) -> String {
+        let mut s = String::from("# conntrack -S\n");
+        s.push_str(&self.stats.conntrack_s());
+        s.push_str("\n# /proc/net/stat/nf_conntrack\n");
+        s.push_str(&self.stats.proc_stat(
+            self.table.count(),
+            self.expect.matched,
+            self.expect.created,
+            self.expect.deleted,
+        ));
+        let mut census: std::collections::BTreeMap<(String, String), usize> = Default::default();
+        let entries = self.entries(now);
+        for c in &entries {
+            let l4 = proto::for_conn(c);
+            let state = l4.state_name(c).unwrap_or("-").to_string();
+            *census.entry((l4.name().to_string(), state)).or_default() += 1;
+        }
+        s.push_str(&format!(
+            "# live entries: {} ({} assured), expectations: {}\n",
+            entries.len(),
+            entries
+                .iter()
+                .filter(|c| c.status.contains(Status::ASSURED))
+                .count(),
+            self.expect.count()
+        ));
+        for ((p, st), n) in census {
+            s.push_str(&format!("{p:<8} {st:<18} {n}\n"));
+        }
+        s
+    }
+
     /// `/proc/net/nf_conntrack` at `now`.
     pub fn proc_table(&self, now: Timestamp) -> String {
         let opts = self.proc_options();
@@ -358,9 +521,11 @@ impl Conntrack {
 
     /// Remove every entry expired at `now` (the garbage collector's effect).
     pub fn expire(&mut self, now: Timestamp) {
+        self.now = self.now.max(now);
         let before = self.reaped.len();
         self.table.reap_all(now, &mut self.reaped);
         self.stats.expired += (self.reaped.len() - before) as u64;
+        self.report_reaped(before);
         self.settle();
         self.expect.expire(now, self.options.jiffies);
     }
@@ -391,10 +556,8 @@ impl Conntrack {
             let limits = self.defrag_limits();
             self.defrag.expire(now, &limits);
         }
-        let before = self.reaped.len();
-        self.table.sweep(now, &mut self.reaped);
-        self.stats.expired += (self.reaped.len() - before) as u64;
-        self.settle();
+        self.now = now;
+        self.run_gc(now);
         self.expect.expire(now, self.options.jiffies);
 
         let mut scratch = std::mem::take(&mut self.scratch);
@@ -414,6 +577,9 @@ impl Conntrack {
         v.id = id;
         if !self.expect.is_empty() || self.expect.created > 0 {
             v.expect_events = self.expect.take_events();
+        }
+        if self.options.events {
+            v.events = std::mem::take(&mut self.events);
         }
         self.scratch = scratch;
         v
@@ -509,6 +675,7 @@ impl Conntrack {
                 table: &self.table,
                 now,
                 dccp_tracker: self.options.dccp_tracker,
+                gre_keymap: &self.gre_keymap,
             };
             match l4.error(&ectx) {
                 ErrorOutcome::Continue => {}
@@ -553,14 +720,22 @@ impl Conntrack {
             self.stats.invalid += 1;
             return Verdict::invalid(Reason::NoTuple { proto: protonum }, None);
         }
+        if protonum == ip_proto::GRE && !self.gre_keymap.is_empty() {
+            // gre_pkt_to_tuple(): the source key from the keymap.
+            self.gre_keymap.fix_up_tuple(pkt, dataoff, &mut tuple);
+        }
         self.trace.note(|| format!("tuple: {tuple}"));
 
         let mut repeats = 0;
+        let mut before: (Status, Option<&'static str>);
+        let mut protoinfo;
         let (id, ctinfo, created, outcome) = loop {
             let (found, dead) = self.table.find_reap(&tuple, now);
-            if let Some(d) = dead {
-                self.stats.expired += 1;
-                self.reaped.push(d);
+            if !dead.is_empty() {
+                self.stats.expired += dead.len() as u64;
+                for d in dead {
+                    self.reap(d);
+                }
                 self.settle();
             }
             let (id, ctinfo, created) = match found {
@@ -623,6 +798,7 @@ impl Conntrack {
                 }
             };
             let conn = self.table.get_mut(id).expect("entry just found or made");
+            before = (conn.status, l4.state_name(conn));
             let mut pctx = PacketCtx {
                 conn,
                 ctinfo,
@@ -633,8 +809,10 @@ impl Conntrack {
                 sysctl: &self.sysctl,
                 jiffies: self.options.jiffies,
                 trace: &mut self.trace,
+                protoinfo: false,
             };
             let outcome = l4.packet(&mut pctx);
+            protoinfo = pctx.protoinfo;
             if outcome == PacketOutcome::Repeat && repeats == 0 {
                 // The old entry dies; the packet is looked up again.
                 self.trace.note(|| {
@@ -642,7 +820,7 @@ impl Conntrack {
                 });
                 repeats += 1;
                 if let Some(c) = self.table.remove(id) {
-                    self.reaped.push(c);
+                    self.reap(c);
                 }
                 self.settle();
                 continue;
@@ -681,8 +859,8 @@ impl Conntrack {
             };
         }
         if let Some(why) = self.run_helper(now, family, pkt, dataoff, id, ctinfo) {
-            // NF_DROP from the helper: a new entry is never confirmed.
-            self.stats.drop += 1;
+            // NF_DROP from the helper: a new entry is never confirmed (no
+            // conntrack counter moves: the drop is the helper's).
             let conn = self.table.get(id).expect("entry");
             let v = Verdict {
                 ctstate: Some(ctinfo.state()),
@@ -735,6 +913,23 @@ impl Conntrack {
             helper: conn.help.as_ref().map(|h| h.helper.get().name()),
             ..Verdict::without_conntrack(Reason::FragmentQueued)
         };
+        if self.options.events && !kill {
+            let acct = self.sysctl.acct != 0;
+            let state = l4.state_name(conn);
+            if created {
+                self.events
+                    .push(CtEvent::new(EventType::New, conn, now, true, acct));
+            } else {
+                let changed = [Status::SEEN_REPLY, Status::ASSURED]
+                    .into_iter()
+                    .any(|b| conn.status.contains(b) != before.0.contains(b));
+                let protoinfo = protoinfo || state != before.1;
+                if changed || protoinfo {
+                    self.events
+                        .push(CtEvent::new(EventType::Update, conn, now, protoinfo, acct));
+                }
+            }
+        }
         if self.trace.enabled() {
             let lines = self.describe_entry(conn, now);
             self.trace.note(|| {
@@ -752,7 +947,7 @@ impl Conntrack {
             self.trace.note(|| {
                 "the entry is deleted at once (nf_ct_kill_acct: a RST was the only answer)".into()
             });
-            self.reaped.push(c);
+            self.reap(c);
             self.settle();
         }
         verdict
@@ -787,6 +982,9 @@ impl Conntrack {
                         helper: h,
                         data: h.get().new_data(),
                     }));
+                }
+                if exp.spec.on_match == crate::expect::OnMatch::PptpGre {
+                    crate::helper::pptp::expectfn(&mut conn, &exp, &mut self.expect);
                 }
                 return conn;
             }
@@ -831,8 +1029,14 @@ impl Conntrack {
             expect: &mut self.expect,
             sysctl: &self.sysctl,
             trace: &mut self.trace,
+            gre_keymap: &mut self.gre_keymap,
         };
-        match helper.help(&mut ctx) {
+        let verdict = helper.help(&mut ctx);
+        if self.gre_keymap.has_siblings() {
+            self.destroy_siblings(now);
+            self.settle();
+        }
+        match verdict {
             HelpVerdict::Accept => None,
             HelpVerdict::Drop(msg) => {
                 self.trace
@@ -870,18 +1074,28 @@ impl Conntrack {
         if max == 0 || self.table.count() < max {
             return true;
         }
-        let hint = self.hasher.hash_one(tuple);
-        match self.table.early_drop_candidate(hint, EVICTION_RANGE) {
-            Some(victim) => {
-                if let Some(c) = self.table.remove(victim) {
-                    self.reaped.push(c);
-                }
-                self.settle();
-                self.stats.early_drop += 1;
-                true
-            }
-            None => false,
+        let (killed, expired) = self.table.early_drop(tuple, 0, self.now);
+        self.stats.expired += expired.len() as u64;
+        for c in expired {
+            self.reap(c);
         }
+        let n = killed.len();
+        self.trace.note(|| {
+            if n > 0 {
+                format!("table full: early drop kills {n} entries that are not ASSURED in the new tuple's buckets")
+            } else {
+                "table full: no entry in the new tuple's buckets may be dropped".into()
+            }
+        });
+        for c in killed {
+            self.reap(c);
+        }
+        self.settle();
+        self.stats.early_drop += n as u64;
+        if n == 0 {
+            self.table.note_refused();
+        }
+        n > 0
     }
 
     /// The entry a verdict names, if it is still in the table.

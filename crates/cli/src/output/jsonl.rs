@@ -5,7 +5,8 @@
 //! ```
 //! `note` says what became of a fragment's datagram, as kernel-replay's
 //! notes do. `master` is the entry number of an expected connection's
-//! master, `helper` the entry's helper, `expect_events` the expectations
+//! master, `helper` the entry's helper, `events` the table events (with
+//! `--events`: `NEW 1 SYN_SENT timeout 120`), `expect_events` the expectations
 //! created and destroyed meanwhile, as kernel-replay's expect-events.txt
 //! writes them. `ts` is the capture timestamp and `t` the tracker clock since the first
 //! frame, both in seconds with nanosecond digits; `ctstate`/`ctdir`/`ctstatus`
@@ -59,9 +60,10 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
         .iter()
         .map(|e| string(&e.to_string()))
         .collect();
+    let ct_events: Vec<String> = v.events.iter().map(|e| string(&e.short())).collect();
     writeln!(
         out,
-        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":{},\"ctdir\":{},\"ctstatus\":[{}],\"reason\":{},\"kernel_log\":{},\"entry\":{},\"proto_state\":{},\"tuple\":{},\"padded\":{},\"note\":{},\"master\":{},\"helper\":{},\"expect_events\":[{}],\"summary\":{}}}",
+        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":{},\"ctdir\":{},\"ctstatus\":[{}],\"reason\":{},\"kernel_log\":{},\"entry\":{},\"proto_state\":{},\"tuple\":{},\"padded\":{},\"note\":{},\"master\":{},\"helper\":{},\"events\":[{}],\"expect_events\":[{}],\"summary\":{}}}",
         r.number,
         secs(r.ts_nanos),
         secs(r.clock_nanos as i64),
@@ -84,6 +86,7 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
             .map(|e| e.to_string())
             .unwrap_or_else(|| "null".into()),
         opt_string(v.helper),
+        ct_events.join(","),
         events.join(","),
         string(r.summary),
     )

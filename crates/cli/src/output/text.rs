@@ -40,7 +40,7 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
     for e in &v.expect_events {
         match e {
             ExpectEvent::New(x) => write!(out, " +expect({x})")?,
-            ExpectEvent::Destroy(x) => write!(out, " -expect({x})")?,
+            ExpectEvent::Destroy(x) | ExpectEvent::Expired(x) => write!(out, " -expect({x})")?,
         }
     }
     if v.padded > 0 {

@@ -16,6 +16,9 @@
 
 mod ftp;
 mod inet_pton;
+mod irc;
+pub mod pptp;
+mod sip;
 mod tftp;
 
 use crate::conn::Conn;
@@ -41,6 +44,8 @@ pub enum HelpData {
     #[default]
     None,
     Ftp(ftp::FtpState),
+    Pptp(pptp::PptpState),
+    Sip(sip::SipState),
 }
 
 /// `struct nf_conn_help`: the helper a connection has and its state.
@@ -74,6 +79,8 @@ pub struct HelpCtx<'a> {
     pub expect: &'a mut Expectations,
     pub sysctl: &'a Sysctls,
     pub trace: &'a mut crate::trace::Trace,
+    /// The namespace's GRE keymap (PPTP).
+    pub gre_keymap: &'a mut crate::gre_keymap::GreKeymap,
 }
 
 impl HelpCtx<'_> {
@@ -141,6 +148,8 @@ pub struct DestroyCtx<'a> {
     pub expect: &'a mut Expectations,
     /// Entries (by either tuple) to delete along with it.
     pub kill: &'a mut Vec<Tuple>,
+    /// The namespace's GRE keymap (PPTP).
+    pub gre_keymap: &'a mut crate::gre_keymap::GreKeymap,
 }
 
 /// One helper (`struct nf_conntrack_helper`).
@@ -170,7 +179,7 @@ pub trait Helper: Sync {
 }
 
 /// Every helper ctrack has.
-pub static HELPERS: &[&dyn Helper] = &[&ftp::Ftp, &tftp::Tftp];
+pub static HELPERS: &[&dyn Helper] = &[&ftp::Ftp, &tftp::Tftp, &irc::Irc, &pptp::Pptp, &sip::Sip];
 
 /// The helper called `name`.
 pub fn by_name(name: &str) -> Option<HelperId> {

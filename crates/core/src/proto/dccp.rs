@@ -449,6 +449,9 @@ impl L4Proto for Dccp {
 
         s.last_dir = dir;
         s.last_pkt = kind;
+        if s.state != new {
+            ctx.protoinfo = true;
+        }
         s.state = new;
         ctx.conn.proto = ProtoState::Dccp(s);
         let timeout = new.timeout(ctx.sysctl);

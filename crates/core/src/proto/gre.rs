@@ -2,9 +2,13 @@
 //!
 //! Version 0 GRE is keyed on addresses only, as the generic tracker would
 //! (the GRE key is ignored); version 1 (PPTP's enhanced GRE) puts the call
-//! id in the tuple, the source key coming from the keymap a PPTP helper
-//! installs (none yet: 0). Entries use `nf_conntrack_gre_timeout` until a
-//! reply is seen, then `nf_conntrack_gre_timeout_stream` and ASSURED.
+//! id in the tuple as destination key. Its source key comes from the keymap
+//! the PPTP helper installs ([`crate::gre_keymap`], looked up by the tracker
+//! right after [`L4Proto::pkt_to_tuple`], and for quoted packets by the ICMP
+//! error check); this tracker alone leaves it 0. Entries use
+//! `nf_conntrack_gre_timeout` until a reply is seen, then
+//! `nf_conntrack_gre_timeout_stream` and ASSURED; those are set on an
+//! entry's first packet, overriding what `pptp_expectfn()` set.
 
 use super::{L4Proto, PacketCtx, PacketOutcome, TupleKind};
 use crate::conn::{Conn, ProtoState};
@@ -45,7 +49,7 @@ impl L4Proto for Gre {
         }
         let v1 = gre::Packet::new_unchecked(h8);
         tuple.dst_u = v1.call_id().unwrap_or(0);
-        // No PPTP keymap yet: `gre_keymap_lookup()` finds nothing.
+        // gre_keymap_lookup(): see GreKeymap::fix_up_tuple().
         tuple.src_u = 0;
         true
     }

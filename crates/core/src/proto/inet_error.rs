@@ -39,6 +39,9 @@ pub fn inet_error(
     if !l4.pkt_to_tuple(inner, inner_off, &mut orig) {
         return bad("quoted transport header too short");
     }
+    if inner_proto == crate::wire::ip_proto::GRE && !ctx.gre_keymap.is_empty() {
+        ctx.gre_keymap.fix_up_tuple(inner, inner_off, &mut orig);
+    }
     let mut inverse = orig.swapped_addrs();
     if !l4.invert(&orig, &mut inverse) {
         return bad("quoted packet has no reply (an error about an error?)");

@@ -72,6 +72,8 @@ pub struct ErrorCtx<'a> {
     pub now: Timestamp,
     /// `Options::dccp_tracker`: a quoted DCCP packet has ports in its tuple.
     pub dccp_tracker: bool,
+    /// The GRE keymap: a quoted GRE v1 packet's source key comes from it.
+    pub gre_keymap: &'a crate::gre_keymap::GreKeymap,
 }
 
 /// What a tracker's packet step can read and change.
@@ -86,6 +88,9 @@ pub struct PacketCtx<'a> {
     pub jiffies: Jiffies,
     /// Where to explain the step (see `ctrack explain`).
     pub trace: &'a mut crate::trace::Trace,
+    /// Set by the tracker when it changed the protocol state
+    /// (`nf_conntrack_event_cache(IPCT_PROTOINFO, ct)`).
+    pub protoinfo: bool,
 }
 
 impl PacketCtx<'_> {
@@ -213,6 +218,17 @@ pub fn find_with(family: Family, proto: u8, dccp_tracker: bool) -> &'static dyn 
 pub fn for_conn(conn: &Conn) -> &'static dyn L4Proto {
     let t = &conn.tuples[0];
     find_with(t.family, t.proto, matches!(conn.proto, ProtoState::Dccp(_)))
+}
+
+/// `l4proto->can_early_drop()`: an ASSURED entry the table may still drop
+/// when full (TCP and SCTP closing states, DCCP's).
+pub fn can_early_drop(conn: &Conn) -> bool {
+    match conn.proto {
+        ProtoState::Tcp(_) => tcp::can_early_drop(conn),
+        ProtoState::Sctp(_) => sctp::can_early_drop(conn),
+        ProtoState::Dccp(_) => dccp::can_early_drop(conn),
+        _ => false,
+    }
 }
 
 /// `nf_ct_get_tuple_ports()`: the first 4 bytes of the header are the ports.

@@ -471,6 +471,9 @@ impl L4Proto for Sctp {
             ctx.trace
                 .note(|| format!("chunk {}: {old} -> {new}", sctp::chunk_name(c.kind)));
             s.state = new;
+            if old != new {
+                ctx.protoinfo = true;
+            }
             if old != new && new == SctpState::Established {
                 ctx.conn.status.insert(Status::ASSURED);
             }

@@ -1136,6 +1136,9 @@ impl Tcp {
         t.last_index = index as u8;
         t.last_dir = d;
         t.state = new_state;
+        if old_state != new_state {
+            ctx.protoinfo = true;
+        }
         if old_state != new_state && new_state == TcpState::FinWait {
             t.seen[dir.index()].flags |= flag::CLOSE_INIT;
         }
