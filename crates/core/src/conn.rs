@@ -89,3 +89,20 @@ impl Conn {
         (self.expires - now).as_secs()
     }
 }
+
+#[cfg(test)]
+mod size {
+    #[test]
+    fn print_sizes() {
+        eprintln!(
+            "Conn {} Tuple {} ProtoState {} TcpConn {} SctpConn {} Status {} Option<Conn> {}",
+            std::mem::size_of::<super::Conn>(),
+            std::mem::size_of::<crate::tuple::Tuple>(),
+            std::mem::size_of::<super::ProtoState>(),
+            std::mem::size_of::<crate::proto::tcp::TcpConn>(),
+            std::mem::size_of::<crate::proto::sctp::SctpConn>(),
+            std::mem::size_of::<crate::status::Status>(),
+            std::mem::size_of::<Option<super::Conn>>(),
+        );
+    }
+}

@@ -29,6 +29,7 @@ pub mod event;
 pub mod expect;
 pub mod gre_keymap;
 pub mod helper;
+pub mod hooks;
 pub mod procfs;
 pub mod proto;
 pub mod reason;

@@ -31,6 +31,10 @@ pub enum Reason {
     FragmentDropped(&'static str),
     /// The table is full and nothing could be dropped early.
     TableFull,
+    /// Dropped by a rule before conntrack (the raw table).
+    HookDrop(String),
+    /// `NOTRACK`: conntrack leaves the packet alone.
+    NoTrack,
     /// Classified, then dropped by the entry's helper (`nf_ct_helper_log()`).
     HelperDrop { helper: &'static str, msg: String },
     /// Seen by conntrack, then dropped by br_netfilter's second check on
@@ -98,6 +102,7 @@ impl Reason {
                 | Reason::FragmentDropped(_)
                 | Reason::TableFull
                 | Reason::ForwardDrop(_)
+                | Reason::HookDrop(_)
         )
     }
 }
@@ -140,6 +145,8 @@ impl fmt::Display for Reason {
             Reason::FragmentQueued => f.write_str("fragment queued for reassembly"),
             Reason::FragmentDropped(why) => write!(f, "fragment dropped by reassembly: {why}"),
             Reason::TableFull => f.write_str("table full, dropping packet"),
+            Reason::HookDrop(why) => write!(f, "dropped before conntrack by {why}"),
+            Reason::NoTrack => f.write_str("NOTRACK: not tracked"),
             Reason::HelperDrop { helper, msg } => write!(
                 f,
                 "classified, then dropped by the {helper} helper: {msg}; a new entry is not kept"

@@ -232,11 +232,20 @@ impl Table {
         tuple: &Tuple,
         now: Timestamp,
     ) -> (Option<(ConnId, Direction)>, Vec<Conn>) {
+        self.find_reap_in(tuple, 0, now)
+    }
+
+    /// [`Table::find_reap`] in conntrack zone `zone`.
+    pub fn find_reap_in(
+        &mut self,
+        tuple: &Tuple,
+        zone: u16,
+        now: Timestamp,
+    ) -> (Option<(ConnId, Direction)>, Vec<Conn>) {
         let mut dead = Vec::new();
         if self.heads.is_empty() {
             return (None, dead);
         }
-        let zone = 0;
         let bucket = self.bucket_of(tuple, zone);
         'walk: loop {
             let mut n = self.heads[bucket];

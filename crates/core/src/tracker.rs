@@ -20,7 +20,8 @@ use crate::ctinfo::{CtInfo, CtState, Direction};
 use crate::defrag::{self, Defrag};
 use crate::event::CtEvent;
 use crate::expect::{ExpectEvent, Expectations};
-use crate::helper::{DestroyCtx, Help, HelpCtx, HelpVerdict, HelperRule};
+use crate::helper::{DestroyCtx, Help, HelpCtx, HelpVerdict, HelperId, HelperRule};
+use crate::hooks::{CtSnapshot, HookPacket, Hooks, NoHooks, Post, Pre};
 use crate::proto::{self, ErrorCtx, ErrorOutcome, PacketCtx, PacketOutcome};
 use crate::reason::Reason;
 use crate::stats::Stats;
@@ -68,6 +69,9 @@ pub struct Verdict {
     pub expect_events: Vec<ExpectEvent>,
     /// Table events this packet caused, in order (with [`Options::events`]).
     pub events: Vec<CtEvent>,
+    /// The filter rule that dropped the packet after conntrack classified
+    /// it ([`Hooks`]); a NEW packet dropped so leaves no entry.
+    pub dropped_by: Option<String>,
 }
 
 impl Verdict {
@@ -88,6 +92,7 @@ impl Verdict {
             helper: None,
             expect_events: Vec::new(),
             events: Vec::new(),
+            dropped_by: None,
         }
     }
 
@@ -191,6 +196,16 @@ pub fn base_tuple(family: Family, pkt: &[u8], proto: u8) -> Option<Tuple> {
     };
     Some(Tuple::new(family, proto, src, dst))
 }
+
+/// What `-j CT` in the raw table gave the packet (`tmpl`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Template {
+    helper: Option<HelperId>,
+    zone: u16,
+}
+
+/// The hooks after conntrack, as the tracker calls them.
+type After<'a> = dyn FnMut(&HookPacket<'_>, &CtSnapshot) -> Post + 'a;
 
 /// Connection tracking for one network namespace.
 #[derive(Debug)]
@@ -540,6 +555,20 @@ impl Conntrack {
         data: &[u8],
         wire_len: usize,
     ) -> Verdict {
+        self.process_hooked(now, network, data, wire_len, &mut NoHooks)
+    }
+
+    /// [`Conntrack::process`] with a packet filter around conntrack: `hooks`
+    /// decide before conntrack (raw) and after it, before helpers and
+    /// confirmation (see [`crate::hooks`]).
+    pub fn process_hooked(
+        &mut self,
+        now: Timestamp,
+        network: Network,
+        data: &[u8],
+        wire_len: usize,
+        hooks: &mut dyn Hooks,
+    ) -> Verdict {
         self.next_id += 1;
         let id = self.next_id;
         let family = match network {
@@ -572,7 +601,7 @@ impl Conntrack {
         } else {
             data
         };
-        let mut v = self.ip_in(now, id, family, data);
+        let mut v = self.ip_in(now, id, family, data, hooks);
         v.padded = padded;
         v.id = id;
         if !self.expect.is_empty() || self.expect.created > 0 {
@@ -585,7 +614,14 @@ impl Conntrack {
         v
     }
 
-    fn ip_in(&mut self, now: Timestamp, id: u64, family: Family, data: &[u8]) -> Verdict {
+    fn ip_in(
+        &mut self,
+        now: Timestamp,
+        id: u64,
+        family: Family,
+        data: &[u8],
+        hooks: &mut dyn Hooks,
+    ) -> Verdict {
         let pkt = match family {
             Family::Ipv4 => validate::ipv4(data, &self.options.validate),
             Family::Ipv6 => validate::ipv6(data),
@@ -608,7 +644,7 @@ impl Conntrack {
             _ => defrag::Outcome::Pass,
         };
         match outcome {
-            defrag::Outcome::Pass => self.after_defrag(now, family, pkt),
+            defrag::Outcome::Pass => self.after_defrag(now, family, pkt, hooks),
             defrag::Outcome::Queued => Verdict::without_conntrack(Reason::FragmentQueued),
             defrag::Outcome::Dropped(why) => {
                 Verdict::without_conntrack(Reason::FragmentDropped(why))
@@ -620,42 +656,115 @@ impl Conntrack {
                         packet.len()
                     )
                 });
-                let mut v = self.after_defrag(now, family, &packet);
+                let mut v = self.after_defrag(now, family, &packet, hooks);
                 v.fragments = others;
                 v
             }
         }
     }
 
-    fn after_defrag(&mut self, now: Timestamp, family: Family, pkt: &[u8]) -> Verdict {
+    fn after_defrag(
+        &mut self,
+        now: Timestamp,
+        family: Family,
+        pkt: &[u8],
+        hooks: &mut dyn Hooks,
+    ) -> Verdict {
+        let hp = HookPacket {
+            family,
+            pkt,
+            l4: get_l4proto(family, pkt).ok(),
+        };
+        // raw PREROUTING / OUTPUT (priority -300).
+        let tmpl = match hooks.before_conntrack(&hp) {
+            Pre::Continue => Template::default(),
+            Pre::Drop(why) => {
+                self.trace
+                    .note(|| format!("dropped before conntrack: {why}"));
+                return Verdict::without_conntrack(Reason::HookDrop(why));
+            }
+            Pre::NoTrack => {
+                self.trace
+                    .note(|| "NOTRACK: conntrack leaves the packet alone".into());
+                let v = Verdict::untracked(Reason::NoTrack);
+                return self.filtered(v, &hp, &mut |p, c| hooks.after_conntrack(p, c));
+            }
+            Pre::Template { helper, zone } => Template {
+                helper,
+                zone: zone.unwrap_or(0),
+            },
+        };
         // br_nf_forward_ip() validates the (now trimmed) packet again; an
         // IPv6 hop-by-hop header that the payload length cut off fails there,
         // after conntrack saw the packet and before it was confirmed.
         if family == Family::Ipv6 && validate::ipv6(pkt).is_err() {
-            let v = self.track(now, family, pkt, false);
+            let why = "IPv6 hop-by-hop header beyond the payload length";
+            let v = self.track(now, family, pkt, tmpl, &mut |_, _| {
+                Post::Drop(format!("bridge FORWARD: {why}"))
+            });
             return Verdict {
                 tuple: v.tuple,
-                ..Verdict::without_conntrack(Reason::ForwardDrop(
-                    "IPv6 hop-by-hop header beyond the payload length",
-                ))
+                ..Verdict::without_conntrack(Reason::ForwardDrop(why))
             };
         }
-        self.track(now, family, pkt, true)
+        self.track(now, family, pkt, tmpl, &mut |p, c| {
+            hooks.after_conntrack(p, c)
+        })
     }
 
     /// `nf_conntrack_in()` plus confirmation, for a packet that passed the
     /// IP checks and is not a fragment.
     pub fn conntrack_in(&mut self, now: Timestamp, family: Family, pkt: &[u8]) -> Verdict {
-        self.track(now, family, pkt, true)
+        self.track(now, family, pkt, Template::default(), &mut |_, _| {
+            Post::Accept { ctmark: None }
+        })
     }
 
-    /// `nf_conntrack_in()`; a new entry is confirmed only if `confirm`.
-    fn track(&mut self, now: Timestamp, family: Family, pkt: &[u8], confirm: bool) -> Verdict {
+    /// The hooks after conntrack for a packet conntrack gave no entry
+    /// (INVALID, UNTRACKED): they may still drop it.
+    fn filtered(&mut self, mut v: Verdict, hp: &HookPacket<'_>, after: &mut After<'_>) -> Verdict {
+        let Some(state) = v.ctstate else {
+            return v;
+        };
+        let snap = CtSnapshot {
+            state,
+            dir: None,
+            status: Status::empty(),
+            tuples: None,
+            helper: None,
+            mark: 0,
+            zone: 0,
+            proto_state: None,
+        };
+        if let Post::Drop(why) = after(hp, &snap) {
+            self.trace
+                .note(|| format!("dropped after conntrack: {why}"));
+            v.dropped_by = Some(why);
+        }
+        v
+    }
+
+    /// `nf_conntrack_in()`, the hooks after it (`after`), the helper and
+    /// confirmation.
+    fn track(
+        &mut self,
+        now: Timestamp,
+        family: Family,
+        pkt: &[u8],
+        tmpl: Template,
+        after: &mut After<'_>,
+    ) -> Verdict {
+        let hp = HookPacket {
+            family,
+            pkt,
+            l4: get_l4proto(family, pkt).ok(),
+        };
         let (dataoff, protonum) = match get_l4proto(family, pkt) {
             Ok(x) => x,
             Err(why) => {
                 self.stats.invalid += 1;
-                return Verdict::invalid(Reason::NoL4Proto(why), None);
+                let v = Verdict::invalid(Reason::NoL4Proto(why), None);
+                return self.filtered(v, &hp, after);
             }
         };
         let l4 = proto::find_with(family, protonum, self.options.dccp_tracker);
@@ -679,15 +788,27 @@ impl Conntrack {
             };
             match l4.error(&ectx) {
                 ErrorOutcome::Continue => {}
-                ErrorOutcome::Untracked(r) => return Verdict::untracked(r),
+                ErrorOutcome::Untracked(r) => {
+                    return self.filtered(Verdict::untracked(r), &hp, after);
+                }
                 ErrorOutcome::Invalid(r) => {
                     self.stats.error += 1;
-                    return Verdict::invalid(r, None);
+                    return self.filtered(Verdict::invalid(r, None), &hp, after);
                 }
                 ErrorOutcome::Related { id, dir } => {
+                    let snap = self.snapshot(id, CtInfo::Related(dir));
+                    let filtered = match after(&hp, &snap) {
+                        Post::Drop(why) => Some(why),
+                        Post::Accept { ctmark } => {
+                            if let (Some(m), Some(c)) = (ctmark, self.table.get_mut(id)) {
+                                c.mark = m;
+                            }
+                            None
+                        }
+                    };
                     // nf_confirm() gives the helper every packet but
                     // IP_CT_RELATED_REPLY ones.
-                    let dropped = if dir == Direction::Original {
+                    let dropped = if dir == Direction::Original && filtered.is_none() {
                         self.run_helper(now, family, pkt, dataoff, id, CtInfo::Related(dir))
                     } else {
                         None
@@ -705,6 +826,7 @@ impl Conntrack {
                         entry: Some(conn.seq),
                         tuple,
                         proto_state: l4.state_name(conn),
+                        dropped_by: filtered,
                         ..Verdict::without_conntrack(Reason::FragmentQueued)
                     }
                     .with_reason(dropped);
@@ -714,11 +836,13 @@ impl Conntrack {
 
         let Some(mut tuple) = base_tuple(family, pkt, protonum) else {
             self.stats.invalid += 1;
-            return Verdict::invalid(Reason::NoL4Proto("addresses unreadable"), None);
+            let v = Verdict::invalid(Reason::NoL4Proto("addresses unreadable"), None);
+            return self.filtered(v, &hp, after);
         };
         if !l4.pkt_to_tuple(pkt, dataoff, &mut tuple) {
             self.stats.invalid += 1;
-            return Verdict::invalid(Reason::NoTuple { proto: protonum }, None);
+            let v = Verdict::invalid(Reason::NoTuple { proto: protonum }, None);
+            return self.filtered(v, &hp, after);
         }
         if protonum == ip_proto::GRE && !self.gre_keymap.is_empty() {
             // gre_pkt_to_tuple(): the source key from the keymap.
@@ -730,7 +854,7 @@ impl Conntrack {
         let mut before: (Status, Option<&'static str>);
         let mut protoinfo;
         let (id, ctinfo, created, outcome) = loop {
-            let (found, dead) = self.table.find_reap(&tuple, now);
+            let (found, dead) = self.table.find_reap_in(&tuple, tmpl.zone, now);
             if !dead.is_empty() {
                 self.stats.expired += dead.len() as u64;
                 for d in dead {
@@ -769,13 +893,14 @@ impl Conntrack {
                     let mut inverse = tuple.swapped_addrs();
                     if !l4.invert(&tuple, &mut inverse) {
                         self.stats.invalid += 1;
-                        return Verdict::invalid(
+                        let v = Verdict::invalid(
                             Reason::NoInverse {
                                 proto: protonum,
                                 kind: tuple.icmp_type(),
                             },
                             Some(tuple),
                         );
+                        return self.filtered(v, &hp, after);
                     }
                     if !self.make_room(&tuple) {
                         self.stats.drop += 1;
@@ -786,7 +911,7 @@ impl Conntrack {
                     }
                     self.trace
                         .note(|| format!("no entry: a new one is made, reply tuple {inverse}"));
-                    let conn = self.init_conntrack(tuple, inverse, now);
+                    let conn = self.init_conntrack(tuple, inverse, now, tmpl);
                     let expected = conn.status.contains(Status::EXPECTED);
                     let id = self.table.alloc(conn);
                     let ctinfo = if expected {
@@ -833,7 +958,7 @@ impl Conntrack {
             PacketOutcome::Kill(r) => (r, true),
             PacketOutcome::Invalid(r) => {
                 self.reject(id, created, false);
-                return Verdict::invalid(r, Some(tuple));
+                return self.filtered(Verdict::invalid(r, Some(tuple)), &hp, after);
             }
             PacketOutcome::Drop(r) => {
                 self.reject(id, created, true);
@@ -848,15 +973,40 @@ impl Conntrack {
         if ctinfo == CtInfo::Established(Direction::Reply) {
             conn.status.insert(Status::SEEN_REPLY);
         }
-        if created && !confirm {
-            self.table.remove(id);
-            self.settle();
-            return Verdict {
-                ctstate: Some(ctinfo.state()),
-                dir: Some(ctinfo.direction()),
-                tuple: Some(tuple),
-                ..Verdict::without_conntrack(Reason::ForwardDrop("not confirmed"))
-            };
+        // The hooks after conntrack (mangle, filter... in their order).
+        let snap = self.snapshot(id, ctinfo);
+        match after(&hp, &snap) {
+            Post::Drop(why) => {
+                self.trace
+                    .note(|| format!("dropped after conntrack: {why}"));
+                let conn = self.table.get(id).expect("entry");
+                let v = Verdict {
+                    ctstate: Some(ctinfo.state()),
+                    dir: Some(ctinfo.direction()),
+                    status: conn.status,
+                    reason,
+                    entry: (conn.seq != 0).then_some(conn.seq),
+                    tuple: Some(tuple),
+                    proto_state: l4.state_name(conn),
+                    master: conn.master.map(|(_, s)| s),
+                    helper: conn.help.as_ref().map(|h| h.helper.get().name()),
+                    dropped_by: Some(why),
+                    ..Verdict::without_conntrack(Reason::FragmentQueued)
+                };
+                if created {
+                    // Never confirmed: the entry is freed.
+                    self.table.remove(id);
+                    self.settle();
+                    self.trace
+                        .note(|| "the new entry is freed: nothing enters the table".into());
+                }
+                return v;
+            }
+            Post::Accept { ctmark } => {
+                if let (Some(m), Some(c)) = (ctmark, self.table.get_mut(id)) {
+                    c.mark = m;
+                }
+            }
         }
         if let Some(why) = self.run_helper(now, family, pkt, dataoff, id, ctinfo) {
             // NF_DROP from the helper: a new entry is never confirmed (no
@@ -953,11 +1103,33 @@ impl Conntrack {
         verdict
     }
 
+    /// What the `conntrack` match sees of entry `id` for a packet `ctinfo`.
+    fn snapshot(&self, id: ConnId, ctinfo: CtInfo) -> CtSnapshot {
+        let c = self.table.get(id).expect("entry");
+        CtSnapshot {
+            state: ctinfo.state(),
+            dir: Some(ctinfo.direction()),
+            status: c.status,
+            tuples: Some(c.tuples),
+            helper: c.help.as_ref().map(|h| h.helper.get().name()),
+            mark: c.mark,
+            zone: c.zone,
+            proto_state: proto::for_conn(c).state_name(c),
+        }
+    }
+
     /// `init_conntrack()`'s choices for a new entry: an expectation it
     /// matches makes it EXPECTED with that master (and no rule helper);
     /// otherwise the first helper rule it matches gives it a helper.
-    fn init_conntrack(&mut self, tuple: Tuple, inverse: Tuple, now: Timestamp) -> Conn {
+    fn init_conntrack(
+        &mut self,
+        tuple: Tuple,
+        inverse: Tuple,
+        now: Timestamp,
+        tmpl: Template,
+    ) -> Conn {
         let mut conn = Conn::new(tuple, inverse, now);
+        conn.zone = tmpl.zone;
         if !self.expect.is_empty() {
             let table = &self.table;
             let slack = self.options.jiffies.slack();
@@ -989,7 +1161,21 @@ impl Conntrack {
                 return conn;
             }
         }
-        if let Some(rule) = self.helper_rules.iter().find(|r| r.matches(&tuple)) {
+        if let Some(h) = tmpl
+            .helper
+            .filter(|h| h.get().supports(tuple.family) && h.get().proto() == tuple.proto)
+        {
+            self.trace.note(|| {
+                format!(
+                    "the CT template gives the entry the {} helper",
+                    h.get().name()
+                )
+            });
+            conn.help = Some(Box::new(Help {
+                helper: h,
+                data: h.get().new_data(),
+            }));
+        } else if let Some(rule) = self.helper_rules.iter().find(|r| r.matches(&tuple)) {
             let h = rule.helper;
             self.trace.note(|| {
                 format!(
