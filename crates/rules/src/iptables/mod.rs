@@ -1,0 +1,1 @@
+//! `iptables-save` / `ip6tables-save` rulesets (to be written).

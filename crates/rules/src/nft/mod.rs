@@ -1,0 +1,1 @@
+//! `nft list ruleset` rulesets (to be written).
