@@ -36,6 +36,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the conntrack knobs ctrack knows, with their values.
     Sysctls(SysctlArgs),
+    /// Measure throughput and memory (replay from memory, SYN flood, lookups).
+    Bench(crate::bench::BenchArgs),
 }
 
 /// How frames are turned into tracker input, shared by replay and explain.
@@ -205,6 +207,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Replay(a) => replay(a),
         Command::Explain(a) => explain(a),
+        Command::Bench(a) => {
+            crate::bench::run(a)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Sysctls(a) => {
             let s = a.knobs.sysctls()?;
             let mut out = io::stdout().lock();

@@ -3,6 +3,7 @@
 //! shell around [`app::run`].
 
 pub mod app;
+pub mod bench;
 pub mod expect;
 pub mod fragments;
 pub mod output;

@@ -695,3 +695,29 @@ fn events_follow_conntrack_e_as_the_kernel_delivered_them() {
         }
     }
 }
+
+#[test]
+fn bench_flood_keeps_the_table_bounded() {
+    let o = ctrack(&[
+        "bench",
+        "flood",
+        "--flows",
+        "3000",
+        "--max",
+        "1000",
+        "--buckets",
+        "512",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("NEW 3000, refused 0"), "{out}");
+    // Early drop kills every unassured entry of a bucket: the table ends at
+    // most at max.
+    let n: usize = out
+        .split("table at the end ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert!(n <= 1000 && n > 900, "{out}");
+}

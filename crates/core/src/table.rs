@@ -394,23 +394,27 @@ impl Table {
         let start = self.bucket_of(tuple, zone);
         for i in 0..EVICTION_RANGE {
             let bucket = (start + i) % self.buckets;
-            for n in self.chain(bucket) {
-                let slot = (n / 2) as usize;
-                let Some(conn) = self.slots[slot].as_ref() else {
-                    continue;
-                };
-                if conn.is_expired(now, self.slack) {
-                    if let Some(c) = self.remove(ConnId(slot as u32)) {
-                        expired.push(c);
+            // Walk the chain; after a removal start again from its head (the
+            // removed entry's other node may have been the next one).
+            'walk: loop {
+                let mut n = self.heads[bucket];
+                while n != NONE {
+                    let (id, _, conn) = self.node_conn(n);
+                    if conn.is_expired(now, self.slack) {
+                        if let Some(c) = self.remove(id) {
+                            expired.push(c);
+                        }
+                        continue 'walk;
                     }
-                    continue;
+                    if !conn.status.contains(Status::ASSURED) && conn.is_confirmed() {
+                        if let Some(c) = self.remove(id) {
+                            killed.push(c);
+                        }
+                        continue 'walk;
+                    }
+                    n = self.links[(n / 2) as usize][(n % 2) as usize].next;
                 }
-                if conn.status.contains(Status::ASSURED) || !conn.is_confirmed() {
-                    continue;
-                }
-                if let Some(c) = self.remove(ConnId(slot as u32)) {
-                    killed.push(c);
-                }
+                break;
             }
             if !killed.is_empty() {
                 break;

@@ -464,6 +464,8 @@ impl Conntrack {
     }
 
     /// Entries removed since the last call (expired or evicted).
+    /// The entries that left the table while the last packet was handled
+    /// (expired, killed, evicted); cleared when the next packet comes.
     pub fn take_reaped(&mut self) -> Vec<Conn> {
         std::mem::take(&mut self.reaped)
     }
@@ -586,6 +588,8 @@ impl Conntrack {
             self.defrag.expire(now, &limits);
         }
         self.now = now;
+        // Only this packet's removals are kept (see take_reaped).
+        self.reaped.clear();
         self.run_gc(now);
         self.expect.expire(now, self.options.jiffies);
 
