@@ -9,6 +9,7 @@
 //! caps every gap.
 
 use crate::{CaptureError, CaptureReader, Frame};
+use ctrack_core::hooks::{CtSnapshot, HookPacket, Hooks, NoHooks, Post, Pre};
 use ctrack_core::wire::link::{self, Decoded, LinkError};
 use ctrack_core::{Conntrack, Timestamp, Verdict};
 use std::time::Duration;
@@ -66,6 +67,47 @@ pub struct Replayer {
     reader: CaptureReader,
     conntrack: Conntrack,
     clock: Clock,
+    zone_by: ZoneBy,
+}
+
+/// How frames map to conntrack zones (`--zone-by`): what `-j CT --zone`
+/// rules matching the VLAN or the input interface would do in the kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ZoneBy {
+    /// Every frame in zone 0.
+    #[default]
+    None,
+    /// The outermost 802.1Q tag's VLAN id (0 untagged).
+    Vlan,
+    /// The pcapng interface number (0 for classic pcap).
+    Interface,
+}
+
+/// Puts every packet in `zone` unless the inner hooks' CT template says
+/// otherwise.
+struct InZone<'a> {
+    inner: &'a mut dyn Hooks,
+    zone: u16,
+}
+
+impl Hooks for InZone<'_> {
+    fn before_conntrack(&mut self, pkt: &HookPacket<'_>) -> Pre {
+        match self.inner.before_conntrack(pkt) {
+            Pre::Continue => Pre::Template {
+                helper: None,
+                zone: Some(self.zone),
+            },
+            Pre::Template { helper, zone } => Pre::Template {
+                helper,
+                zone: zone.or(Some(self.zone)),
+            },
+            other => other,
+        }
+    }
+
+    fn after_conntrack(&mut self, pkt: &HookPacket<'_>, ct: &CtSnapshot) -> Post {
+        self.inner.after_conntrack(pkt, ct)
+    }
 }
 
 impl Replayer {
@@ -74,6 +116,7 @@ impl Replayer {
             reader,
             conntrack,
             clock: Clock::new(max_gap),
+            zone_by: ZoneBy::None,
         }
     }
 
@@ -104,6 +147,20 @@ impl Replayer {
         &mut self,
         before: impl FnOnce(&Conntrack, Timestamp),
     ) -> Result<Option<Step<'_>>, CaptureError> {
+        self.step_hooked(before, &mut NoHooks)
+    }
+
+    /// Which conntrack zone each frame is tracked in.
+    pub fn set_zone_by(&mut self, z: ZoneBy) {
+        self.zone_by = z;
+    }
+
+    /// [`Replayer::step_with`] with a packet filter around conntrack.
+    pub fn step_hooked(
+        &mut self,
+        before: impl FnOnce(&Conntrack, Timestamp),
+        hooks: &mut dyn Hooks,
+    ) -> Result<Option<Step<'_>>, CaptureError> {
         let Some(frame) = self.reader.next_frame()? else {
             return Ok(None);
         };
@@ -113,7 +170,21 @@ impl Replayer {
         let verdict = match &decoded {
             Ok(d) => {
                 let wire = frame.wire_len.saturating_sub(d.link_len);
-                self.conntrack.process(now, d.network, d.payload, wire)
+                let zone = match self.zone_by {
+                    ZoneBy::None => None,
+                    ZoneBy::Vlan => Some(if d.vlan_count > 0 { d.vlans[0] } else { 0 }),
+                    ZoneBy::Interface => Some(frame.interface.min(u32::from(u16::MAX)) as u16),
+                };
+                match zone {
+                    None => self
+                        .conntrack
+                        .process_hooked(now, d.network, d.payload, wire, hooks),
+                    Some(zone) => {
+                        let mut z = InZone { inner: hooks, zone };
+                        self.conntrack
+                            .process_hooked(now, d.network, d.payload, wire, &mut z)
+                    }
+                }
             }
             Err(e) => Verdict::without_conntrack(ctrack_core::Reason::Link(*e)),
         };

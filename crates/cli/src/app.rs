@@ -5,7 +5,7 @@ use crate::fragments::{Held, MAX_HELD, Reorder};
 use crate::output::{self, FrameRecord, summary};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
-use ctrack_capture::replay::Replayer;
+use ctrack_capture::replay::{Replayer, ZoneBy};
 use ctrack_capture::{CaptureError, CaptureReader};
 use ctrack_core::helper::HelperRule;
 use ctrack_core::{Conntrack, Sysctls, Timestamp, validate};
@@ -72,6 +72,11 @@ pub struct TrackArgs {
     /// connection has a helper, as in Linux since 6.0.
     #[arg(long, value_name = "NAME:PROTO/PORT[:ipv4|ipv6]|standard")]
     pub helper: Vec<String>,
+    /// Track each frame in a conntrack zone: `vlan` (the outermost 802.1Q
+    /// tag's id, 0 untagged) or `interface` (the pcapng interface number), as
+    /// `-t raw -i IFACE -j CT --zone N` rules per VLAN or interface would.
+    #[arg(long, value_name = "vlan|interface", value_parser = ["vlan", "interface"])]
+    pub zone_by: Option<String>,
 }
 
 impl TrackArgs {
@@ -110,7 +115,13 @@ impl TrackArgs {
         let reader = open_capture(capture)?;
         let mut ct = Conntrack::new(sysctl, options);
         ct.set_helper_rules(self.helper_rules()?);
-        Ok(Replayer::new(reader, ct, max_gap))
+        let mut rp = Replayer::new(reader, ct, max_gap);
+        rp.set_zone_by(match self.zone_by.as_deref() {
+            Some("vlan") => ZoneBy::Vlan,
+            Some("interface") => ZoneBy::Interface,
+            _ => ZoneBy::None,
+        });
+        Ok(rp)
     }
 }
 

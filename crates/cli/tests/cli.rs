@@ -721,3 +721,24 @@ fn bench_flood_keeps_the_table_bounded() {
         .unwrap();
     assert!(n <= 1000 && n > 900, "{out}");
 }
+
+#[test]
+fn zone_by_vlan_puts_tagged_traffic_in_its_zone() {
+    let o = ctrack_paths(&[
+        &"replay",
+        &pcap("vlan77-http-ecn-ndpi.pcap"),
+        &"--set",
+        &"nf_conntrack_checksum=0",
+        &"--zone-by",
+        &"vlan",
+        &"--dump-table",
+        &"-",
+        &"-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let table = out.lines().last().unwrap();
+    assert!(table.contains(" zone=77 "), "{table}");
+    // Every frame still finds the one entry.
+    assert!(!out.contains(" NEW ") || out.matches(" NEW ").count() == 1);
+}

@@ -219,7 +219,15 @@ impl Table {
     /// Look a tuple up without touching the table; expired entries are
     /// treated as absent.
     pub fn find(&self, tuple: &Tuple, now: Timestamp) -> Option<(ConnId, Direction)> {
-        let (id, dir) = self.lookup_any(tuple)?;
+        self.find_in(tuple, 0, now)
+    }
+
+    /// [`Table::find`] in conntrack zone `zone`.
+    pub fn find_in(&self, tuple: &Tuple, zone: u16, now: Timestamp) -> Option<(ConnId, Direction)> {
+        if self.heads.is_empty() {
+            return None;
+        }
+        let (id, dir) = self.walk(self.bucket_of(tuple, zone), tuple, zone)?;
         let conn = self.get(id)?;
         (!conn.is_expired(now, self.slack)).then_some((id, dir))
     }

@@ -789,6 +789,7 @@ impl Conntrack {
                 now,
                 dccp_tracker: self.options.dccp_tracker,
                 gre_keymap: &self.gre_keymap,
+                zone: tmpl.zone,
             };
             match l4.error(&ectx) {
                 ErrorOutcome::Continue => {}

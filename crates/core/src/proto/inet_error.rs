@@ -46,7 +46,7 @@ pub fn inet_error(
     if !l4.invert(&orig, &mut inverse) {
         return bad("quoted packet has no reply (an error about an error?)");
     }
-    let Some((id, dir)) = ctx.table.find(&inverse, ctx.now) else {
+    let Some((id, dir)) = ctx.table.find_in(&inverse, ctx.zone, ctx.now) else {
         return ErrorOutcome::Invalid(Reason::ErrorNoMatch { proto: outer_proto });
     };
     let conn = match ctx.table.get(id) {

@@ -74,6 +74,8 @@ pub struct ErrorCtx<'a> {
     pub dccp_tracker: bool,
     /// The GRE keymap: a quoted GRE v1 packet's source key comes from it.
     pub gre_keymap: &'a crate::gre_keymap::GreKeymap,
+    /// The packet's conntrack zone (from its CT template).
+    pub zone: u16,
 }
 
 /// What a tracker's packet step can read and change.
