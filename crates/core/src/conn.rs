@@ -33,8 +33,12 @@ pub struct Counter {
 
 #[derive(Debug, Clone)]
 pub struct Conn {
-    /// `tuplehash[IP_CT_DIR_ORIGINAL]` and `[IP_CT_DIR_REPLY]`.
-    pub tuples: [Tuple; 2],
+    /// `tuplehash[IP_CT_DIR_ORIGINAL]`.
+    orig: Tuple,
+    /// The reply tuple's protocol words: without NAT the reply tuple is the
+    /// original with its addresses swapped (`nf_ct_invert_tuple()`), so
+    /// only these differ (ports swapped, an ICMP reply type, GRE keys).
+    reply_u: [u16; 2],
     pub status: Status,
     /// When the entry dies unless refreshed (`ct->timeout`).
     pub expires: Timestamp,
@@ -43,7 +47,9 @@ pub struct Conn {
     pub seq: u64,
     pub mark: u32,
     pub zone: u16,
-    pub counters: [Counter; 2],
+    /// Packet and byte counters per direction, with `nf_conntrack_acct=1`
+    /// when the entry was made (the kernel's acct extension).
+    acct: Option<Box<[Counter; 2]>>,
     /// When the entry was created.
     pub start: Timestamp,
     /// The helper reading this connection and its state (`nfct_help()`).
@@ -55,23 +61,92 @@ pub struct Conn {
 
 impl Conn {
     pub fn new(orig: Tuple, reply: Tuple, now: Timestamp) -> Conn {
+        debug_assert!(
+            reply.family == orig.family
+                && reply.proto == orig.proto
+                && reply.src == orig.dst
+                && reply.dst == orig.src,
+            "a reply tuple is the original with its addresses swapped"
+        );
         Conn {
-            tuples: [orig, reply],
+            orig,
+            reply_u: [reply.src_u, reply.dst_u],
             status: Status::empty(),
             expires: now,
             proto: ProtoState::None,
             seq: 0,
             mark: 0,
             zone: 0,
-            counters: [Counter::default(); 2],
+            acct: None,
             start: now,
             help: None,
             master: None,
         }
     }
 
-    pub fn tuple(&self, dir: Direction) -> &Tuple {
-        &self.tuples[dir.index()]
+    /// The tuple of direction `dir`.
+    pub fn tuple(&self, dir: Direction) -> Tuple {
+        match dir {
+            Direction::Original => self.orig,
+            Direction::Reply => {
+                let mut t = self.orig.swapped_addrs();
+                t.src_u = self.reply_u[0];
+                t.dst_u = self.reply_u[1];
+                t
+            }
+        }
+    }
+
+    /// Whether the tuple of direction `dir` is `t` (without building it).
+    #[inline]
+    pub fn has_tuple(&self, dir: Direction, t: &Tuple) -> bool {
+        let o = &self.orig;
+        match dir {
+            Direction::Original => o == t,
+            Direction::Reply => {
+                t.src_u == self.reply_u[0]
+                    && t.dst_u == self.reply_u[1]
+                    && t.src == o.dst
+                    && t.dst == o.src
+                    && t.proto == o.proto
+                    && t.family == o.family
+            }
+        }
+    }
+
+    /// The original tuple.
+    pub fn orig(&self) -> &Tuple {
+        &self.orig
+    }
+
+    /// Both tuples, original first.
+    pub fn tuples(&self) -> [Tuple; 2] {
+        [self.orig, self.tuple(Direction::Reply)]
+    }
+
+    /// Set the reply tuple's protocol words.
+    pub fn set_reply_words(&mut self, src_u: u16, dst_u: u16) {
+        self.reply_u = [src_u, dst_u];
+    }
+
+    /// Keep packet and byte counters from now on.
+    pub fn enable_acct(&mut self) {
+        self.acct
+            .get_or_insert_with(|| Box::new([Counter::default(); 2]));
+    }
+
+    /// The counters (zeros without accounting).
+    pub fn counters(&self) -> [Counter; 2] {
+        self.acct.as_deref().copied().unwrap_or_default()
+    }
+
+    /// Count a packet of `bytes` in direction `dir` (`nf_ct_acct_update()`),
+    /// if the entry keeps counters.
+    pub fn account(&mut self, dir: Direction, bytes: u64) {
+        if let Some(a) = self.acct.as_deref_mut() {
+            a[dir.index()].packets += 1;
+            a[dir.index()].bytes += bytes;
+        }
     }
 
     pub fn is_confirmed(&self) -> bool {

@@ -47,7 +47,7 @@ pub fn write_tuple(out: &mut String, t: &Tuple, kind: TupleKind) {
 }
 
 fn head(out: &mut String, conn: &Conn, extended: bool) {
-    let t = &conn.tuples[0];
+    let t = &conn.orig();
     let l4 = proto::for_conn(conn);
     if extended {
         let _ = write!(out, "{:<8} {} ", t.family.name(), t.family.l3num());
@@ -58,9 +58,9 @@ fn head(out: &mut String, conn: &Conn, extended: bool) {
 fn tuples(out: &mut String, conn: &Conn, acct: bool) {
     let kind = proto::for_conn(conn).tuple_kind();
     for dir in [Direction::Original, Direction::Reply] {
-        write_tuple(out, conn.tuple(dir), kind);
+        write_tuple(out, &conn.tuple(dir), kind);
         if acct {
-            let c = conn.counters[dir.index()];
+            let c = conn.counters()[dir.index()];
             let _ = write!(out, "packets={} bytes={} ", c.packets, c.bytes);
         }
         if dir == Direction::Original && !conn.status.contains(Status::SEEN_REPLY) {
@@ -267,8 +267,7 @@ mod tests {
             (257, 8 << 8),
             30,
         );
-        c.tuples[1].src_u = 257;
-        c.tuples[1].dst_u = 0;
+        c.set_reply_words(257, 0);
         c.seq = 7;
         assert_eq!(
             event_line(EventType::New, &c, now, false),

@@ -72,6 +72,12 @@ pub enum Post {
 
 /// A packet filter around the tracker.
 pub trait Hooks {
+    /// Whether there is any filter at all (the tracker skips the hooks'
+    /// bookkeeping when not).
+    fn active(&self) -> bool {
+        true
+    }
+
     /// The hooks' chains before conntrack.
     fn before_conntrack(&mut self, pkt: &HookPacket<'_>) -> Pre {
         let _ = pkt;
@@ -91,4 +97,8 @@ pub trait Hooks {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NoHooks;
 
-impl Hooks for NoHooks {}
+impl Hooks for NoHooks {
+    fn active(&self) -> bool {
+        false
+    }
+}

@@ -51,7 +51,7 @@ pub fn write_tuple(out: &mut String, t: &Tuple, kind: TupleKind) {
 
 /// One line (with its newline) for `conn` at time `now`.
 pub fn write_line(out: &mut String, conn: &Conn, now: Timestamp, opts: ProcOptions) {
-    let t = &conn.tuples[0];
+    let t = &conn.orig();
     let l4 = proto::for_conn(conn);
     let _ = write!(
         out,
@@ -64,9 +64,9 @@ pub fn write_line(out: &mut String, conn: &Conn, now: Timestamp, opts: ProcOptio
     );
     let _ = l4.print_conntrack(conn, out);
     for dir in [Direction::Original, Direction::Reply] {
-        write_tuple(out, conn.tuple(dir), l4.tuple_kind());
+        write_tuple(out, &conn.tuple(dir), l4.tuple_kind());
         if opts.acct {
-            let c = conn.counters[dir.index()];
+            let c = conn.counters()[dir.index()];
             let _ = write!(out, "packets={} bytes={} ", c.packets, c.bytes);
         }
         if dir == Direction::Original && !conn.status.contains(Status::SEEN_REPLY) {

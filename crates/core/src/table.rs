@@ -208,7 +208,7 @@ impl Table {
         let mut n = self.heads[bucket];
         while n != NONE {
             let (id, dir, conn) = self.node_conn(n);
-            if conn.tuple(dir) == tuple && conn.zone == zone {
+            if conn.zone == zone && conn.has_tuple(dir, tuple) {
                 return Some((id, dir));
             }
             n = self.links[(n / 2) as usize][(n % 2) as usize].next;
@@ -266,7 +266,7 @@ impl Table {
                     // The chain changed (both of its nodes may be here).
                     continue 'walk;
                 }
-                if conn.tuple(dir) == tuple && conn.zone == zone {
+                if conn.zone == zone && conn.has_tuple(dir, tuple) {
                     return (Some((id, dir)), dead);
                 }
                 n = self.links[(n / 2) as usize][(n % 2) as usize].next;
@@ -323,7 +323,7 @@ impl Table {
         let Some(conn) = self.slots.get(id.index()).and_then(Option::as_ref) else {
             return false;
         };
-        let [orig, reply] = conn.tuples;
+        let [orig, reply] = conn.tuples();
         let zone = conn.zone;
         if self.heads.is_empty() {
             self.heads = vec![NONE; self.buckets];
@@ -348,8 +348,8 @@ impl Table {
         let conn = self.slots.get_mut(id.index())?.take()?;
         if conn.is_confirmed() && !self.heads.is_empty() {
             let (bo, br) = (
-                self.bucket_of(&conn.tuples[0], conn.zone),
-                self.bucket_of(&conn.tuples[1], conn.zone),
+                self.bucket_of(conn.orig(), conn.zone),
+                self.bucket_of(&conn.tuple(Direction::Reply), conn.zone),
             );
             self.unlink(id.0 * 2, bo);
             self.unlink(id.0 * 2 + 1, br);
@@ -360,12 +360,12 @@ impl Table {
             self.gone_masters.push(Gone {
                 id,
                 seq: conn.seq,
-                tuples: conn.tuples,
+                tuples: conn.tuples(),
                 help: help.clone(),
             });
         }
         if let Some((_, master_seq)) = conn.master
-            && conn.tuples[0].proto == crate::wire::ip_proto::GRE
+            && conn.orig().proto == crate::wire::ip_proto::GRE
         {
             self.gone_gre_masters.push(master_seq);
         }
@@ -560,7 +560,7 @@ mod tests {
         assert!(t.confirm(id));
         assert_eq!(t.get(id).unwrap().seq, 1);
         assert_eq!(t.find(&tuple(1000), now), Some((id, Direction::Original)));
-        let reply = t.get(id).unwrap().tuples[1];
+        let reply = t.get(id).unwrap().tuple(Direction::Reply);
         assert_eq!(t.find(&reply, now), Some((id, Direction::Reply)));
         let later = now + Duration::from_secs(30);
         assert_eq!(t.find(&tuple(1000), later), None, "expiry is inclusive");
@@ -599,7 +599,7 @@ mod tests {
         assert!(t.live(later).is_empty());
         let (hit, dead) = t.find_reap(&tuple(7), later);
         assert!(hit.is_none());
-        assert!(dead.iter().any(|c| c.tuples[0] == tuple(7)));
+        assert!(dead.iter().any(|c| *c.orig() == tuple(7)));
         assert!(t.gc(later, 0, |_| true).expired.is_empty(), "not yet time");
         let pass = t.gc(now + Duration::from_secs(60), 0, |_| true);
         assert_eq!(pass.expired.len() + dead.len(), 50);
@@ -630,7 +630,12 @@ mod tests {
             "some bucket of 8 holds an unassured entry"
         );
         assert!(killed.iter().all(|c| !c.status.contains(Status::ASSURED)));
-        let b = |c: &Conn| [t.bucket_of(&c.tuples[0], 0), t.bucket_of(&c.tuples[1], 0)];
+        let b = |c: &Conn| {
+            [
+                t.bucket_of(&c.orig(), 0),
+                t.bucket_of(&c.tuple(Direction::Reply), 0),
+            ]
+        };
         let buckets: Vec<[usize; 2]> = killed.iter().map(b).collect();
         let common = buckets[0]
             .iter()

@@ -674,60 +674,78 @@ impl Conntrack {
         pkt: &[u8],
         hooks: &mut dyn Hooks,
     ) -> Verdict {
-        let hp = HookPacket {
-            family,
-            pkt,
-            l4: get_l4proto(family, pkt).ok(),
-        };
         // raw PREROUTING / OUTPUT (priority -300).
-        let tmpl = match hooks.before_conntrack(&hp) {
-            Pre::Continue => Template::default(),
-            Pre::Drop(why) => {
-                self.trace
-                    .note(|| format!("dropped before conntrack: {why}"));
-                return Verdict::without_conntrack(Reason::HookDrop(why));
+        let tmpl = if hooks.active() {
+            let hp = HookPacket {
+                family,
+                pkt,
+                l4: get_l4proto(family, pkt).ok(),
+            };
+            match hooks.before_conntrack(&hp) {
+                Pre::Continue => Template::default(),
+                Pre::Drop(why) => {
+                    self.trace
+                        .note(|| format!("dropped before conntrack: {why}"));
+                    return Verdict::without_conntrack(Reason::HookDrop(why));
+                }
+                Pre::NoTrack => {
+                    self.trace
+                        .note(|| "NOTRACK: conntrack leaves the packet alone".into());
+                    let v = Verdict::untracked(Reason::NoTrack);
+                    return self.filtered(v, &hp, Some(&mut |p, c| hooks.after_conntrack(p, c)));
+                }
+                Pre::Template { helper, zone } => Template {
+                    helper,
+                    zone: zone.unwrap_or(0),
+                },
             }
-            Pre::NoTrack => {
-                self.trace
-                    .note(|| "NOTRACK: conntrack leaves the packet alone".into());
-                let v = Verdict::untracked(Reason::NoTrack);
-                return self.filtered(v, &hp, &mut |p, c| hooks.after_conntrack(p, c));
-            }
-            Pre::Template { helper, zone } => Template {
-                helper,
-                zone: zone.unwrap_or(0),
-            },
+        } else {
+            Template::default()
         };
         // br_nf_forward_ip() validates the (now trimmed) packet again; an
         // IPv6 hop-by-hop header that the payload length cut off fails there,
         // after conntrack saw the packet and before it was confirmed.
         if family == Family::Ipv6 && validate::ipv6(pkt).is_err() {
             let why = "IPv6 hop-by-hop header beyond the payload length";
-            let v = self.track(now, family, pkt, tmpl, &mut |_, _| {
-                Post::Drop(format!("bridge FORWARD: {why}"))
-            });
+            let v = self.track(
+                now,
+                family,
+                pkt,
+                tmpl,
+                Some(&mut |_, _| Post::Drop(format!("bridge FORWARD: {why}"))),
+            );
             return Verdict {
                 tuple: v.tuple,
                 ..Verdict::without_conntrack(Reason::ForwardDrop(why))
             };
         }
-        self.track(now, family, pkt, tmpl, &mut |p, c| {
-            hooks.after_conntrack(p, c)
-        })
+        if !hooks.active() {
+            return self.track(now, family, pkt, tmpl, None);
+        }
+        self.track(
+            now,
+            family,
+            pkt,
+            tmpl,
+            Some(&mut |p, c| hooks.after_conntrack(p, c)),
+        )
     }
 
     /// `nf_conntrack_in()` plus confirmation, for a packet that passed the
     /// IP checks and is not a fragment.
     pub fn conntrack_in(&mut self, now: Timestamp, family: Family, pkt: &[u8]) -> Verdict {
-        self.track(now, family, pkt, Template::default(), &mut |_, _| {
-            Post::Accept { ctmark: None }
-        })
+        self.track(now, family, pkt, Template::default(), None)
     }
 
     /// The hooks after conntrack for a packet conntrack gave no entry
     /// (INVALID, UNTRACKED): they may still drop it.
-    fn filtered(&mut self, mut v: Verdict, hp: &HookPacket<'_>, after: &mut After<'_>) -> Verdict {
-        let Some(state) = v.ctstate else {
+    fn filtered(
+        &mut self,
+        mut v: Verdict,
+        hp: &HookPacket<'_>,
+        after: Option<&mut After<'_>>,
+    ) -> Verdict {
+        let (Some(state), Some(after)) = (v.ctstate, after) else {
             return v;
         };
         let snap = CtSnapshot {
@@ -756,19 +774,20 @@ impl Conntrack {
         family: Family,
         pkt: &[u8],
         tmpl: Template,
-        after: &mut After<'_>,
+        mut after: Option<&mut After<'_>>,
     ) -> Verdict {
+        let l4res = get_l4proto(family, pkt);
         let hp = HookPacket {
             family,
             pkt,
-            l4: get_l4proto(family, pkt).ok(),
+            l4: l4res.ok(),
         };
-        let (dataoff, protonum) = match get_l4proto(family, pkt) {
+        let (dataoff, protonum) = match l4res {
             Ok(x) => x,
             Err(why) => {
                 self.stats.invalid += 1;
                 let v = Verdict::invalid(Reason::NoL4Proto(why), None);
-                return self.filtered(v, &hp, after);
+                return self.filtered(v, &hp, after.take());
             }
         };
         let l4 = proto::find_with(family, protonum, self.options.dccp_tracker);
@@ -794,17 +813,21 @@ impl Conntrack {
             match l4.error(&ectx) {
                 ErrorOutcome::Continue => {}
                 ErrorOutcome::Untracked(r) => {
-                    return self.filtered(Verdict::untracked(r), &hp, after);
+                    return self.filtered(Verdict::untracked(r), &hp, after.take());
                 }
                 ErrorOutcome::Invalid(r) => {
                     self.stats.error += 1;
-                    return self.filtered(Verdict::invalid(r, None), &hp, after);
+                    return self.filtered(Verdict::invalid(r, None), &hp, after.take());
                 }
                 ErrorOutcome::Related { id, dir } => {
-                    let snap = self.snapshot(id, CtInfo::Related(dir));
-                    let filtered = match after(&hp, &snap) {
-                        Post::Drop(why) => Some(why),
-                        Post::Accept { ctmark } => {
+                    let decision = after.as_mut().map(|a| {
+                        let snap = self.snapshot(id, CtInfo::Related(dir));
+                        a(&hp, &snap)
+                    });
+                    let filtered = match decision {
+                        None => None,
+                        Some(Post::Drop(why)) => Some(why),
+                        Some(Post::Accept { ctmark }) => {
                             if let (Some(m), Some(c)) = (ctmark, self.table.get_mut(id)) {
                                 c.mark = m;
                             }
@@ -842,12 +865,12 @@ impl Conntrack {
         let Some(mut tuple) = base_tuple(family, pkt, protonum) else {
             self.stats.invalid += 1;
             let v = Verdict::invalid(Reason::NoL4Proto("addresses unreadable"), None);
-            return self.filtered(v, &hp, after);
+            return self.filtered(v, &hp, after.take());
         };
         if !l4.pkt_to_tuple(pkt, dataoff, &mut tuple) {
             self.stats.invalid += 1;
             let v = Verdict::invalid(Reason::NoTuple { proto: protonum }, None);
-            return self.filtered(v, &hp, after);
+            return self.filtered(v, &hp, after.take());
         }
         if protonum == ip_proto::GRE && !self.gre_keymap.is_empty() {
             // gre_pkt_to_tuple(): the source key from the keymap.
@@ -905,7 +928,7 @@ impl Conntrack {
                             },
                             Some(tuple),
                         );
-                        return self.filtered(v, &hp, after);
+                        return self.filtered(v, &hp, after.take());
                     }
                     if !self.make_room(&tuple) {
                         self.stats.drop += 1;
@@ -963,7 +986,7 @@ impl Conntrack {
             PacketOutcome::Kill(r) => (r, true),
             PacketOutcome::Invalid(r) => {
                 self.reject(id, created, false);
-                return self.filtered(Verdict::invalid(r, Some(tuple)), &hp, after);
+                return self.filtered(Verdict::invalid(r, Some(tuple)), &hp, after.take());
             }
             PacketOutcome::Drop(r) => {
                 self.reject(id, created, true);
@@ -979,8 +1002,11 @@ impl Conntrack {
             conn.status.insert(Status::SEEN_REPLY);
         }
         // The hooks after conntrack (mangle, filter... in their order).
-        let snap = self.snapshot(id, ctinfo);
-        match after(&hp, &snap) {
+        let decision = after.as_mut().map(|a| {
+            let snap = self.snapshot(id, ctinfo);
+            a(&hp, &snap)
+        });
+        match decision.unwrap_or(Post::Accept { ctmark: None }) {
             Post::Drop(why) => {
                 self.trace
                     .note(|| format!("dropped after conntrack: {why}"));
@@ -1115,7 +1141,7 @@ impl Conntrack {
             state: ctinfo.state(),
             dir: Some(ctinfo.direction()),
             status: c.status,
-            tuples: Some(c.tuples),
+            tuples: Some(c.tuples()),
             helper: c.help.as_ref().map(|h| h.helper.get().name()),
             mark: c.mark,
             zone: c.zone,
@@ -1135,6 +1161,9 @@ impl Conntrack {
     ) -> Conn {
         let mut conn = Conn::new(tuple, inverse, now);
         conn.zone = tmpl.zone;
+        if self.sysctl.acct != 0 {
+            conn.enable_acct();
+        }
         if !self.expect.is_empty() {
             let table = &self.table;
             let slack = self.options.jiffies.slack();

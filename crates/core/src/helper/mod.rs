@@ -90,7 +90,7 @@ impl HelpCtx<'_> {
 
     /// The connection's tuple in direction `dir`.
     pub fn tuple(&self, dir: Direction) -> Tuple {
-        *self.conn.tuple(dir)
+        self.conn.tuple(dir)
     }
 
     /// `nf_ct_expect_related()` for this connection's helper.

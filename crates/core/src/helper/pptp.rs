@@ -561,7 +561,7 @@ impl Helper for Pptp {
                 peer_callid,
             }) => exp_gre(ctx, callid, peer_callid),
             Ok(Action::DestroySiblings) => {
-                let tuples = ctx.conn.tuples;
+                let tuples = ctx.conn.tuples();
                 let owner = ctx.conn.seq;
                 destroy_siblings(&tuples, &after, ctx.gre_keymap, owner);
             }

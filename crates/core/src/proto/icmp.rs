@@ -112,7 +112,7 @@ impl L4Proto for Icmp {
                 proto: ip_proto::ICMP,
             });
         }
-        let kind = ctx.conn.tuples[0].icmp_type();
+        let kind = ctx.conn.orig().icmp_type();
         if !valid_new(kind) {
             return PacketOutcome::Invalid(Reason::CantCreate {
                 proto: ip_proto::ICMP,

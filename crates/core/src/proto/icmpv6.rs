@@ -164,7 +164,7 @@ impl L4Proto for Icmpv6 {
             });
         }
         if !ctx.confirmed() {
-            let kind = ctx.conn.tuples[0].icmp_type();
+            let kind = ctx.conn.orig().icmp_type();
             if !matches!(kind, types::ECHO_REQUEST | types::NI_QUERY) {
                 return PacketOutcome::Invalid(Reason::CantCreate {
                     proto: ip_proto::ICMPV6,

@@ -107,9 +107,8 @@ impl PacketCtx<'_> {
 
     /// `nf_ct_acct_update()`.
     pub fn account(&mut self) {
-        let c = &mut self.conn.counters[self.ctinfo.direction().index()];
-        c.packets += 1;
-        c.bytes += self.pkt.len() as u64;
+        self.conn
+            .account(self.ctinfo.direction(), self.pkt.len() as u64);
     }
 
     pub fn confirmed(&self) -> bool {
@@ -218,7 +217,7 @@ pub fn find_with(family: Family, proto: u8, dccp_tracker: bool) -> &'static dyn 
 /// The tracker that made `conn`: [`find`], except that entries the DCCP
 /// tracker made keep it (for /proc lines and explanations).
 pub fn for_conn(conn: &Conn) -> &'static dyn L4Proto {
-    let t = &conn.tuples[0];
+    let t = &conn.orig();
     find_with(t.family, t.proto, matches!(conn.proto, ProtoState::Dccp(_)))
 }
 
