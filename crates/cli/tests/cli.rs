@@ -742,3 +742,57 @@ fn zone_by_vlan_puts_tagged_traffic_in_its_zone() {
     // Every frame still finds the one entry.
     assert!(!out.contains(" NEW ") || out.matches(" NEW ").count() == 1);
 }
+
+#[test]
+fn explain_works_on_frames_of_every_fixture() {
+    let root = repo().join("tests/fixtures/kernel");
+    let mut dirs = Vec::new();
+    let mut stack = vec![root];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.join("replayed.pcap").is_file() && p.join("packets.jsonl").is_file() {
+                dirs.push(p);
+            } else if p.is_dir() {
+                stack.push(p);
+            }
+        }
+    }
+    assert!(dirs.len() > 100);
+    for d in dirs {
+        let n = std::fs::read_to_string(d.join("packets.jsonl"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.contains("\"sent\": false"))
+            .count();
+        // The first frame, one in the middle and the last.
+        for frame in [1, n.div_ceil(2).max(1), n] {
+            let o = ctrack_paths(&[
+                &"explain",
+                &d.join("replayed.pcap"),
+                &frame.to_string(),
+                &"--sysctl",
+                &d.join("sysctl.conf"),
+                &"--helper",
+                &"standard",
+            ]);
+            assert!(
+                o.status.success(),
+                "{} frame {frame}: {}",
+                d.display(),
+                stderr(&o)
+            );
+            let out = stdout(&o);
+            assert!(
+                out.starts_with(&format!("frame {frame} at ")),
+                "{}: {out}",
+                d.display()
+            );
+            assert!(
+                out.contains("verdict: "),
+                "{} frame {frame}: {out}",
+                d.display()
+            );
+        }
+    }
+}
