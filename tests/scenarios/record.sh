@@ -157,6 +157,20 @@ table-timestamp                          | table_timestamp.py                  |
 table-timestamp-acct                     | table_timestamp.py                  | --set nf_conntrack_timestamp=1 --set nf_conntrack_generic_timeout=1 --set nf_conntrack_acct=1
 table-marks-zones                        | table_marks_zones.py                | --rules tests/scenarios/table_marks_zones.rules
 table-events                             | table_events.py                     | --set nf_conntrack_udp_timeout=2 --set nf_conntrack_tcp_timeout_close=2
+rules-conntrack-forward                  | rules_conntrack_forward.py          | --rules tests/scenarios/rules_conntrack_forward.v4
+rules-forward-chains                     | rules_conntrack_forward.py          | --rules tests/scenarios/rules_forward_chains.v4
+rules-nft-forward                        | rules_conntrack_forward.py          | --nft tests/scenarios/rules_nft_forward.nft
+rules-state-user-chain                   | rules_state_user_chain.py           | --rules tests/scenarios/rules_state_user_chain.v4
+rules-goto                               | rules_goto.py                       | --rules tests/scenarios/rules_goto.v4
+rules-reject                             | rules_reject.py                     | --rules tests/scenarios/rules_reject.v4 --rules6 tests/scenarios/rules_reject.v6
+rules-notrack                            | rules_notrack.py                    | --rules tests/scenarios/rules_notrack.v4 --rules6 tests/scenarios/rules_notrack.v6
+rules-nft-notrack                        | rules_notrack.py                    | --nft tests/scenarios/rules_nft_notrack.nft
+rules-ct-helper-ftp                      | rules_ct_helper_ftp.py              | --no-helpers --rules tests/scenarios/rules_ct_helper_ftp.v4
+rules-drop-hooks                         | rules_drop_hooks.py                 | --rules tests/scenarios/rules_drop_hooks.v4
+rules-marks                              | rules_marks.py                      | --rules tests/scenarios/rules_marks.v4
+rules-ipv6-stateful                      | rules_ipv6_stateful.py              | --rules6 tests/scenarios/rules_ipv6_stateful.v6
+rules-invalid-drop                       | rules_invalid.py                    | --rules tests/scenarios/rules_invalid_drop.v4
+rules-invalid-accept                     | rules_invalid.py                    | --rules tests/scenarios/rules_invalid_accept.v4
 '
 list() { echo "$MANIFEST" | awk -F'|' 'NF>1 {gsub(/ /,"",$1); print $1}'; }
 if [ "${1:-}" = "--list" ]; then list; exit 0; fi

@@ -95,11 +95,11 @@ impl Hooks for InZone<'_> {
         match self.inner.before_conntrack(pkt) {
             Pre::Continue => Pre::Template {
                 helper: None,
-                zone: Some(self.zone),
+                zone: Some(ctrack_core::Zone::both(self.zone)),
             },
             Pre::Template { helper, zone } => Pre::Template {
                 helper,
-                zone: zone.or(Some(self.zone)),
+                zone: zone.or(Some(ctrack_core::Zone::both(self.zone))),
             },
             other => other,
         }

@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use ctrack_capture::replay::{Replayer, ZoneBy};
 use ctrack_capture::{CaptureError, CaptureReader};
 use ctrack_core::helper::HelperRule;
+use ctrack_core::hooks::{Hooks, NoHooks};
+use ctrack_core::tuple::Family;
 use ctrack_core::{Conntrack, Sysctls, Timestamp, validate};
+use ctrack_rules::Pipeline;
+use ctrack_rules::pipeline::{Iface, LocalNet};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -38,6 +42,10 @@ pub enum Command {
     Sysctls(SysctlArgs),
     /// Measure throughput and memory (replay from memory, SYN flood, lookups).
     Bench(crate::bench::BenchArgs),
+    /// Read rulesets without a capture and lint them: shadowed and
+    /// unreachable rules, DROP without an ESTABLISHED accept, INVALID not
+    /// dropped, unused chains, NEW without SYN (--strict). Exit 1 on findings.
+    CheckRules(crate::check_rules::CheckRulesArgs),
 }
 
 /// How frames are turned into tracker input, shared by replay and explain.
@@ -77,9 +85,76 @@ pub struct TrackArgs {
     /// `-t raw -i IFACE -j CT --zone N` rules per VLAN or interface would.
     #[arg(long, value_name = "vlan|interface", value_parser = ["vlan", "interface"])]
     pub zone_by: Option<String>,
+    /// An IPv4 ruleset in iptables-save format, evaluated around conntrack
+    /// with the kernel's hook order (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// An IPv6 ruleset in ip6tables-save format (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub rules6: Vec<PathBuf>,
+    /// An nftables ruleset in `nft list ruleset` format (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub nft: Vec<PathBuf>,
+    /// An address or network of the filtering host itself (repeatable):
+    /// packets from it take OUTPUT and POSTROUTING, packets to it PREROUTING
+    /// and INPUT, others PREROUTING, FORWARD and POSTROUTING (the only path
+    /// without --local or --iface: a bridge firewall).
+    #[arg(long, value_name = "ADDR[/PREFIX]")]
+    pub local: Vec<String>,
+    /// An interface of the filtering host with its addresses (repeatable):
+    /// each address is local (all of lo's prefix is), packets from its
+    /// network come in on it and packets to it leave by it (`-i`, `-o`,
+    /// iifname, oifname match those names); `default` puts the default
+    /// route on it. A host with addresses routes: a forwarded packet whose
+    /// TTL runs out is dropped before FORWARD.
+    #[arg(long, value_name = "NAME=ADDR/PREFIX[,...][,default]")]
+    pub iface: Vec<String>,
 }
 
 impl TrackArgs {
+    /// The rulesets asked for, on their hooks; None without any.
+    pub fn pipeline(&self) -> Result<Option<Pipeline>> {
+        if self.rules.is_empty() && self.rules6.is_empty() && self.nft.is_empty() {
+            if !self.local.is_empty() || !self.iface.is_empty() {
+                bail!("--local and --iface need a ruleset (--rules, --rules6 or --nft)");
+            }
+            return Ok(None);
+        }
+        let read = |p: &PathBuf| {
+            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))
+        };
+        let mut pl = Pipeline::new();
+        for (files, family) in [(&self.rules, Family::Ipv4), (&self.rules6, Family::Ipv6)] {
+            for p in files {
+                let rs = ctrack_rules::iptables::Ruleset::parse(
+                    &read(p)?,
+                    &p.display().to_string(),
+                    family,
+                )?;
+                pl.add(Box::new(rs));
+            }
+        }
+        for p in &self.nft {
+            let rs = ctrack_rules::nft::Ruleset::parse(&read(p)?, &p.display().to_string())?;
+            pl.add(Box::new(rs));
+        }
+        for l in &self.local {
+            pl.add_local(
+                LocalNet::parse(l)
+                    .map_err(anyhow::Error::msg)
+                    .context("--local")?,
+            );
+        }
+        for i in &self.iface {
+            pl.add_iface(
+                Iface::parse(i)
+                    .map_err(anyhow::Error::msg)
+                    .context("--iface")?,
+            );
+        }
+        Ok(Some(pl))
+    }
+
     /// The helper rules `--helper` asks for.
     pub fn helper_rules(&self) -> Result<Vec<HelperRule>> {
         let mut v = Vec::new();
@@ -201,6 +276,12 @@ pub struct ReplayArgs {
     /// entries alive at that moment.
     #[arg(long, value_name = "SECONDS")]
     pub dump_table_at: Vec<f64>,
+    /// With rulesets: write every rule's packet and byte counters after the
+    /// last frame, as `iptables -L -v -x -n --line-numbers` and `nft list
+    /// ruleset` show them (`-` = stdout). Rules that never matched are named
+    /// on stderr either way.
+    #[arg(long, value_name = "FILE")]
+    pub counters: Option<PathBuf>,
     /// Write table events as `conntrack -E -o timestamp,extended,id` prints
     /// them ([NEW], [UPDATE], [DESTROY] with the capture time; `-` = stdout).
     #[arg(long, value_name = "FILE")]
@@ -222,6 +303,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             crate::bench::run(a)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::CheckRules(a) => crate::check_rules::run(a),
         Command::Sysctls(a) => {
             let s = a.knobs.sysctls()?;
             let mut out = io::stdout().lock();
@@ -265,6 +347,7 @@ fn write_held(format: output::Format, out: &mut dyn Write, lines: Vec<Held>) -> 
             verdict: &h.verdict,
             summary: &h.summary,
             note: h.note.as_deref(),
+            rules: h.rules.as_ref(),
         };
         if let Err(e) = output::write_record(format, out, &rec) {
             if e.kind() == io::ErrorKind::BrokenPipe {
@@ -334,6 +417,8 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
     }
     dump_at.sort_by(|x, y| y.total_cmp(x));
     let mut dumps: Vec<String> = Vec::new();
+    let mut pipeline = a.track.pipeline()?;
+    let mut no_hooks = NoHooks;
     let table_format = a.table_format.clone();
     if !dump_at.is_empty()
         && let Some(p) = a.dump_table.as_ref().filter(|p| p.as_os_str() != "-")
@@ -342,20 +427,27 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
     }
     let mut clock_start: Option<Timestamp> = None;
     loop {
-        let step = match replayer.step_with(|ct, now| {
-            let start = *clock_start.get_or_insert(now);
-            while let Some(&t) = dump_at.last() {
-                let at = start + Duration::from_secs_f64(t);
-                if at >= now {
-                    break;
+        let hooks: &mut dyn Hooks = match pipeline.as_mut() {
+            Some(p) => p,
+            None => &mut no_hooks,
+        };
+        let step = match replayer.step_hooked(
+            |ct, now| {
+                let start = *clock_start.get_or_insert(now);
+                while let Some(&t) = dump_at.last() {
+                    let at = start + Duration::from_secs_f64(t);
+                    if at >= now {
+                        break;
+                    }
+                    dump_at.pop();
+                    dumps.push(format!(
+                        "# table at {t} s\n{}",
+                        table_text(&table_format, ct, at)
+                    ));
                 }
-                dump_at.pop();
-                dumps.push(format!(
-                    "# table at {t} s\n{}",
-                    table_text(&table_format, ct, at)
-                ));
-            }
-        }) {
+            },
+            hooks,
+        ) {
             Ok(Some(s)) => s,
             Ok(None) => break,
             Err(e) => {
@@ -401,6 +493,7 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
             summary: std::mem::take(&mut line),
             note: None,
             waiting: false,
+            rules: pipeline.as_ref().map(|p| p.decision().clone()),
         });
         reorder.resolve(replayer.conntrack_mut().take_fragment_fates());
         if !write_held(a.format, &mut out, reorder.ready())? {
@@ -462,6 +555,22 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
     if a.stats {
         out.write_all(replayer.conntrack().stats_report(now).as_bytes())?;
     }
+    if let Some(p) = &pipeline {
+        let mut text = String::new();
+        for src in p.sources() {
+            text.push_str(&src.counters_report());
+            for r in src.unmatched() {
+                eprintln!("ctrack: rule never matched: {r}");
+            }
+        }
+        match &a.counters {
+            Some(path) if path.as_os_str() != "-" => {
+                std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+            }
+            Some(_) => out.write_all(text.as_bytes())?,
+            None => {}
+        }
+    }
     let mut code = ExitCode::SUCCESS;
     if let Some(rec) = &recording {
         let diffs = expect::compare(&observed, rec).map_err(anyhow::Error::msg)?;
@@ -491,13 +600,19 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
 
 fn explain(a: ExplainArgs) -> Result<ExitCode> {
     let mut replayer = a.track.replayer(&a.capture)?;
+    let mut pipeline = a.track.pipeline()?;
+    let mut no_hooks = NoHooks;
     let mut first: Option<i64> = None;
     loop {
         let next = replayer.reader().frames_read() + 1;
         if next == a.frame {
             replayer.conntrack_mut().set_explain(true);
         }
-        let step = match replayer.step() {
+        let hooks: &mut dyn Hooks = match pipeline.as_mut() {
+            Some(p) => p,
+            None => &mut no_hooks,
+        };
+        let step = match replayer.step_hooked(|_, _| {}, hooks) {
             Ok(Some(s)) => s,
             Ok(None) => bail!(
                 "{}: the capture has {} frames, there is no frame {}",
@@ -543,6 +658,33 @@ fn explain(a: ExplainArgs) -> Result<ExitCode> {
             writeln!(out, "why: {r}")?;
             if let Some(k) = r.kernel_log() {
                 writeln!(out, "kernel log: {k}")?;
+            }
+        }
+        if let Some(p) = &pipeline {
+            let d = p.decision();
+            let hooks: Vec<&str> = d.path.iter().map(|h| h.chain_name()).collect();
+            writeln!(out, "hooks: {}", hooks.join(" -> "))?;
+            if d.iif.is_some() || d.oif.is_some() {
+                writeln!(
+                    out,
+                    "interfaces: in {}, out {}",
+                    d.iif.as_deref().unwrap_or("-"),
+                    d.oif.as_deref().unwrap_or("-")
+                )?;
+            }
+            if let Some(a) = &d.answer_to {
+                writeln!(out, "answer: {a}")?;
+            }
+            for l in &d.logged {
+                writeln!(out, "logged by {l}")?;
+            }
+            match &d.by {
+                Some(r) => writeln!(out, "rules: {} by {r}", d.verdict)?,
+                None => writeln!(
+                    out,
+                    "rules: {} (no rule matched; policies accept)",
+                    d.verdict
+                )?,
             }
         }
         return Ok(ExitCode::SUCCESS);

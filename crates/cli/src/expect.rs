@@ -28,6 +28,24 @@ pub struct KernelFrame {
     /// `EXP_NEW ...`).
     #[serde(default)]
     pub events: Vec<String>,
+    /// ACCEPT or DROP: whether the frame got past the bridge (recordings
+    /// made with rulesets and later ones).
+    #[serde(default)]
+    pub verdict: Option<String>,
+    /// Local-host recordings (ctlocal): the interface the frame was
+    /// captured on and its number in that interface's capture.
+    #[serde(default, rename = "if")]
+    pub iface: Option<String>,
+    #[serde(default)]
+    pub if_frame: Option<u64>,
+    /// The frame is a routed packet leaving again: the recording's number
+    /// of the frame it came in as.
+    #[serde(default)]
+    pub forwarded_from: Option<u64>,
+    /// The hooks whose logging points the packet reached
+    /// (`PREROUTING>INPUT`).
+    #[serde(default)]
+    pub hooks: Option<String>,
 }
 
 fn sent_default() -> bool {
@@ -35,7 +53,7 @@ fn sent_default() -> bool {
 }
 
 /// The part of a verdict the kernel recordings hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Observed {
     pub ctstate: Option<String>,
     pub ctdir: Option<String>,
@@ -324,7 +342,25 @@ fn split_event(e: &str) -> (String, Option<i64>) {
         timeout = words[i + 1].parse().ok();
         words.drain(i..i + 2);
     }
-    (words.join(" "), timeout)
+    // The local-host harness also writes the helper and the EXPECTED bit,
+    // which kernel-replay's events (and ctrack's short form) leave out.
+    if let Some(i) = words.iter().position(|w| *w == "helper")
+        && i + 1 < words.len()
+    {
+        words.drain(i..i + 2);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        if let Some(list) = w.strip_prefix('[').and_then(|w| w.strip_suffix(']')) {
+            let kept: Vec<&str> = list.split(',').filter(|f| *f != "EXPECTED").collect();
+            if !kept.is_empty() {
+                out.push(format!("[{}]", kept.join(",")));
+            }
+        } else {
+            out.push(w.to_string());
+        }
+    }
+    (out.join(" "), timeout)
 }
 
 /// ctrack's table event: frame, short form, and whether it is a DESTROY of

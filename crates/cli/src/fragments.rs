@@ -18,6 +18,8 @@ pub struct Held {
     pub note: Option<String>,
     /// A queued fragment whose fate is not known yet.
     pub waiting: bool,
+    /// What the rulesets did with it, when there are any.
+    pub rules: Option<ctrack_rules::Decision>,
 }
 
 /// Lines in frame order, released once nothing before them waits.

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod check_rules;
 pub mod expect;
 pub mod fragments;
 pub mod output;

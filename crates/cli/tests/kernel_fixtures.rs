@@ -1,6 +1,14 @@
 //! Every kernel recording under `tests/fixtures/kernel/` replayed through
-//! ctrack and compared frame by frame (ctstate, ctdir, ctstatus) and on the
-//! final table (`table.txt`, ignoring `use=`, timeouts ±1 s).
+//! ctrack and compared frame by frame (ctstate, ctdir, ctstatus; with a
+//! ruleset also the verdict, and for local-host recordings the hooks) and
+//! on the final table (`table.txt`, ignoring `use=`, timeouts ±1 s), the
+//! table and expectation events, and the rules' counters.
+//!
+//! Recordings with rulesets (`meta.json` rulesets) run them through
+//! `ctrack-rules`; local-host recordings (tool `ctlocal`) also describe the
+//! host (its interfaces and addresses), may span several captures (merged
+//! in the recording's order, each routed packet once), and leave out of the
+//! table what never crossed a captured interface (loopback).
 //!
 //! Differences still expected are listed in
 //! `tests/fixtures/kernel/known-differences.toml`. The test fails when a
@@ -26,6 +34,11 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+#[path = "kernel_fixtures/counters.rs"]
+mod counters;
+#[path = "kernel_fixtures/local.rs"]
+mod local;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/kernel")
@@ -266,6 +279,75 @@ fn helper_rules(meta: &serde_json::Value) -> Result<Vec<HelperRule>, String> {
     Ok(rules)
 }
 
+/// The rulesets a recording ran with (`meta.json` rulesets), in a pipeline.
+fn pipeline_of(
+    dir: &Path,
+    meta: &serde_json::Value,
+) -> Result<Option<ctrack_rules::Pipeline>, String> {
+    let Some(sets) = meta.get("rulesets").and_then(|v| v.as_array()) else {
+        return Ok(None);
+    };
+    if sets.is_empty() {
+        return Ok(None);
+    }
+    let mut pl = ctrack_rules::Pipeline::new();
+    for r in sets {
+        let kind = r.get("kind").and_then(|v| v.as_str()).unwrap_or("");
+        let file = r.get("file").and_then(|v| v.as_str()).unwrap_or("");
+        // The local-host harness keeps the ruleset as rules.v4/.v6/.nft.
+        let mut path = dir.join(file);
+        if !path.is_file() {
+            let ext = match kind {
+                "iptables" => "v4",
+                "ip6tables" => "v6",
+                _ => "nft",
+            };
+            path = dir.join(format!("rules.{ext}"));
+        }
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = path.display().to_string();
+        match kind {
+            "iptables" => pl.add(Box::new(
+                ctrack_rules::iptables::Ruleset::parse(&text, &name, Family::Ipv4)
+                    .map_err(|e| e.to_string())?,
+            )),
+            "ip6tables" => pl.add(Box::new(
+                ctrack_rules::iptables::Ruleset::parse(&text, &name, Family::Ipv6)
+                    .map_err(|e| e.to_string())?,
+            )),
+            "nft" => pl.add(Box::new(
+                ctrack_rules::nft::Ruleset::parse(&text, &name).map_err(|e| e.to_string())?,
+            )),
+            other => return Err(format!("meta.json: unknown ruleset kind `{other}`")),
+        }
+    }
+    if local::is_local(meta) {
+        for i in local::interfaces(meta)? {
+            pl.add_iface(i);
+        }
+    }
+    Ok(Some(pl))
+}
+
+/// What kernel-replay's `verdict` would say for a frame: DROP when the
+/// rules or conntrack dropped it before its log point in POSTROUTING
+/// (a helper's drop comes after that point, so it is ACCEPT there), None
+/// for a fragment that was queued (its fate is the datagram's).
+fn harness_fate(v: &ctrack_core::Verdict, d: &ctrack_rules::Decision) -> Option<&'static str> {
+    use ctrack_rules::pipeline::Verdict as Rv;
+    if !matches!(d.verdict, Rv::Accept) {
+        return Some("DROP");
+    }
+    match &v.reason {
+        Some(Reason::FragmentQueued) => None,
+        Some(Reason::NotIp { .. }) => None,
+        Some(Reason::HelperDrop { .. }) | None => Some("ACCEPT"),
+        Some(r) if r.before_conntrack() => Some("DROP"),
+        Some(_) => Some("ACCEPT"),
+    }
+}
+
 fn run_fixture(dir: &Path, name: &str) -> Outcome {
     let mut out = Outcome {
         name: name.to_string(),
@@ -290,21 +372,49 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
             strict_length: strict_length(&meta),
             ..Default::default()
         };
-        let file = std::fs::File::open(dir.join("replayed.pcap"))
-            .map_err(|e| format!("replayed.pcap: {e}"))?;
-        let reader =
-            CaptureReader::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+        let mut rec = Recording::load(&dir.join("packets.jsonl"))?;
+        let is_local = local::is_local(&meta);
+        let reader = match local::merged_capture(dir, &rec.frames)? {
+            Some(bytes) => {
+                rec.frames.retain(|f| f.forwarded_from.is_none());
+                CaptureReader::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?
+            }
+            None => {
+                let file = std::fs::File::open(dir.join("replayed.pcap"))
+                    .map_err(|e| format!("replayed.pcap: {e}"))?;
+                CaptureReader::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?
+            }
+        };
         let mut ct = Conntrack::new(sysctl, options);
         ct.set_helper_rules(helper_rules(&meta)?);
         ct.set_events(true);
         let mut rp = Replayer::new(reader, ct, None);
-        let rec = Recording::load(&dir.join("packets.jsonl"))?;
+        let mut pipeline = pipeline_of(dir, &meta)?;
+        let mut no_hooks = ctrack_core::hooks::NoHooks;
+        let mut fates: Vec<Option<&'static str>> = Vec::new();
+        let mut decisions: Vec<Option<ctrack_rules::Decision>> = Vec::new();
         let mut verdicts = Vec::new();
         let mut entry_proto: HashMap<u64, u8> = HashMap::new();
         let sent_frames: Vec<u64> = rec.frames.iter().filter(|f| f.sent).map(|f| f.i).collect();
         let mut events: Vec<expect::OurExpectEvent> = Vec::new();
         let mut ct_events: Vec<expect::OurEvent> = Vec::new();
-        while let Some(step) = rp.step().map_err(|e| e.to_string())? {
+        loop {
+            let hooks: &mut dyn ctrack_core::hooks::Hooks = match pipeline.as_mut() {
+                Some(p) => p,
+                None => &mut no_hooks,
+            };
+            let Some(step) = rp
+                .step_hooked(|_, _| {}, hooks)
+                .map_err(|e| e.to_string())?
+            else {
+                break;
+            };
+            fates.push(
+                pipeline
+                    .as_ref()
+                    .and_then(|p| harness_fate(&step.verdict, p.decision())),
+            );
+            decisions.push(pipeline.as_ref().map(|p| p.decision().clone()));
             // Frame numbers as the recording counts them (frames it did not
             // send are not in replayed.pcap).
             let frame = sent_frames
@@ -331,8 +441,54 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
         out.frames = verdicts.len();
         let kernel = rec.aligned(verdicts.len())?;
         for (n, (v, k)) in verdicts.iter().zip(kernel).enumerate() {
-            let o = Observed::from_verdict(v);
+            let mut o = Observed::from_verdict(v);
+            let decision = decisions.get(n).and_then(|d| d.as_ref());
+            // kernel-replay logs the state after PREROUTING's chains: a
+            // packet they dropped after conntrack shows none.
+            if !is_local
+                && k.ctstate.is_none()
+                && v.dropped_by.is_some()
+                && decision.is_some_and(|d| d.path.last() == Some(&ctrack_rules::Hook::Prerouting))
+            {
+                o = Observed::default();
+            }
             let ko = Observed::from_kernel(k);
+            let ours = fates.get(n).copied().flatten();
+            if let (Some(ours), Some(theirs)) = (ours, k.verdict.as_deref())
+                && o == ko
+                && ours != theirs
+            {
+                out.diffs.push(FrameDiff {
+                    frame: n as u64 + 1,
+                    issue: Some(9),
+                    reason: "the ruleset's verdict differs",
+                    text: format!(
+                        "frame {}: ctrack {ours}{}  kernel {theirs}",
+                        n + 1,
+                        v.dropped_by
+                            .as_ref()
+                            .map(|r| format!(" ({r})"))
+                            .unwrap_or_default()
+                    ),
+                });
+                continue;
+            }
+            if let (Some(d), Some(theirs)) = (decision, k.hooks.as_deref())
+                && o == ko
+                && local::logged_hooks(d) != theirs
+            {
+                out.diffs.push(FrameDiff {
+                    frame: n as u64 + 1,
+                    issue: Some(9),
+                    reason: "the hook path differs",
+                    text: format!(
+                        "frame {}: ctrack {}  kernel {theirs}",
+                        n + 1,
+                        local::logged_hooks(d)
+                    ),
+                });
+                continue;
+            }
             if o != ko {
                 let ep = v.entry.and_then(|e| entry_proto.get(&e).copied());
                 let (issue, reason) = classify(v, k, ep);
@@ -351,7 +507,32 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
                 });
             }
         }
-        if let Ok(table) = std::fs::read_to_string(dir.join("table.txt")) {
+        // The rules' counters, unless the host had traffic no capture saw.
+        let unseen = std::fs::read_to_string(dir.join("local-only.jsonl"))
+            .is_ok_and(|t| !t.trim().is_empty());
+        if let Some(p) = &pipeline
+            && !unseen
+        {
+            let kinds = meta
+                .get("rulesets")
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .map(|r| r.get("kind").and_then(|k| k.as_str()).unwrap_or(""))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            for (kind, src) in kinds.iter().zip(p.sources()) {
+                if let Some(d) = counters::compare(dir, kind, &src.saved()) {
+                    out.table
+                        .extend(d.into_iter().map(|d| format!("counters: {d}")));
+                }
+            }
+        }
+        if let Ok(mut table) = std::fs::read_to_string(dir.join("table.txt")) {
+            if is_local {
+                table = local::captured_table(&table, &local::interfaces(&meta)?);
+            }
             let elapsed: f64 = std::fs::read_to_string(dir.join("table.elapsed"))
                 .ok()
                 .and_then(|t| t.trim().parse().ok())

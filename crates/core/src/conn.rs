@@ -46,7 +46,7 @@ pub struct Conn {
     /// Entry number, counted from 1 in order of confirmation (0 before).
     pub seq: u64,
     pub mark: u32,
-    pub zone: u16,
+    pub zone: crate::zone::Zone,
     /// Packet and byte counters per direction, with `nf_conntrack_acct=1`
     /// when the entry was made (the kernel's acct extension).
     acct: Option<Box<[Counter; 2]>>,
@@ -57,6 +57,8 @@ pub struct Conn {
     /// The entry whose expectation this one matched (`ct->master`), with
     /// that entry's number.
     pub master: Option<(crate::table::ConnId, u64)>,
+    /// The master's helper (what `-m helper` and nft `ct helper` match).
+    pub master_helper: Option<crate::helper::HelperId>,
 }
 
 impl Conn {
@@ -76,11 +78,12 @@ impl Conn {
             proto: ProtoState::None,
             seq: 0,
             mark: 0,
-            zone: 0,
+            zone: crate::zone::Zone::DEFAULT,
             acct: None,
             start: now,
             help: None,
             master: None,
+            master_helper: None,
         }
     }
 

@@ -59,6 +59,11 @@ fn tuples(out: &mut String, conn: &Conn, acct: bool) {
     let kind = proto::for_conn(conn).tuple_kind();
     for dir in [Direction::Original, Direction::Reply] {
         write_tuple(out, &conn.tuple(dir), kind);
+        if conn.zone.id != 0
+            && let Some(z) = conn.zone.tuple_suffix(dir)
+        {
+            out.push_str(&z);
+        }
         if acct {
             let c = conn.counters()[dir.index()];
             let _ = write!(out, "packets={} bytes={} ", c.packets, c.bytes);
@@ -86,8 +91,8 @@ pub fn list_line(conn: &Conn, now: Timestamp, o: ListOptions) -> String {
     state(&mut s, conn);
     tuples(&mut s, conn, o.acct);
     let _ = write!(s, "mark={} ", conn.mark);
-    if conn.zone != 0 {
-        let _ = write!(s, "zone={} ", conn.zone);
+    if conn.zone.is_bidirectional() && conn.zone.id != 0 {
+        let _ = write!(s, "zone={} ", conn.zone.id);
     }
     if o.timestamp {
         let _ = write!(s, "delta-time={} ", (now - conn.start).as_secs());
@@ -147,8 +152,8 @@ pub fn event_line(kind: EventType, conn: &Conn, now: Timestamp, acct: bool) -> S
     if conn.mark != 0 {
         let _ = write!(s, "mark={} ", conn.mark);
     }
-    if conn.zone != 0 {
-        let _ = write!(s, "zone={} ", conn.zone);
+    if conn.zone.is_bidirectional() && conn.zone.id != 0 {
+        let _ = write!(s, "zone={} ", conn.zone.id);
     }
     if kind != EventType::Destroy
         && let Some(h) = &conn.help

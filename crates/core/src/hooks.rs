@@ -30,7 +30,7 @@ pub struct HookPacket<'a> {
 }
 
 /// What the `conntrack` match sees of a packet's entry.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CtSnapshot {
     /// NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED.
     pub state: CtState,
@@ -39,8 +39,11 @@ pub struct CtSnapshot {
     /// Original and reply tuples of the entry.
     pub tuples: Option<[Tuple; 2]>,
     pub helper: Option<&'static str>,
+    /// The helper of the entry's master, for an expected connection (what
+    /// `-m helper --helper` and nft `ct helper` compare).
+    pub master_helper: Option<&'static str>,
     pub mark: u32,
-    pub zone: u16,
+    pub zone: crate::zone::Zone,
     /// The entry's protocol state name (TCP, SCTP, DCCP), for display.
     pub proto_state: Option<&'static str>,
 }
@@ -56,7 +59,19 @@ pub enum Pre {
     /// `-j CT --helper NAME --zone N`: what a new connection starts with.
     Template {
         helper: Option<HelperId>,
-        zone: Option<u16>,
+        zone: Option<crate::zone::Zone>,
+    },
+    /// A packet the host generated in answer to another one (a REJECT's
+    /// TCP reset or ICMP error, an ICMP error of the forwarding code): the
+    /// kernel attaches the answered packet's entry to it
+    /// (`nf_ct_attach()`), so conntrack does not look at it and it is
+    /// RELATED in the other direction. `answered` is what the rules saw of
+    /// the answered packet's entry (its state as it was then; the tracker
+    /// takes the current status of a confirmed one); `why` says what
+    /// generated it.
+    Attached {
+        answered: CtSnapshot,
+        why: String,
     },
 }
 
@@ -64,8 +79,13 @@ pub enum Pre {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Post {
     /// Accepted; `ctmark` the connection mark rules set (`CONNMARK`,
-    /// nft `ct mark set`), if they changed it.
-    Accept { ctmark: Option<u32> },
+    /// nft `ct mark set`), if they changed it; `helper` a helper rules
+    /// attached after conntrack (nft `ct helper set` in a filter chain),
+    /// which a new entry without one takes.
+    Accept {
+        ctmark: Option<u32>,
+        helper: Option<HelperId>,
+    },
     /// Dropped (or rejected): the rule that did it.
     Drop(String),
 }
@@ -89,7 +109,10 @@ pub trait Hooks {
     /// UNTRACKED included).
     fn after_conntrack(&mut self, pkt: &HookPacket<'_>, ct: &CtSnapshot) -> Post {
         let _ = (pkt, ct);
-        Post::Accept { ctmark: None }
+        Post::Accept {
+            ctmark: None,
+            helper: None,
+        }
     }
 }
 

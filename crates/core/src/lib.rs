@@ -43,6 +43,7 @@ pub mod tracker;
 pub mod tuple;
 pub mod validate;
 pub mod wire;
+pub mod zone;
 
 pub use conn::Conn;
 pub use ctinfo::{CtState, Direction};
@@ -52,3 +53,4 @@ pub use sysctl::Sysctls;
 pub use time::Timestamp;
 pub use tracker::{Conntrack, Options, Verdict};
 pub use tuple::{Family, Tuple};
+pub use zone::Zone;

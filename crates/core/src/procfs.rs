@@ -65,6 +65,9 @@ pub fn write_line(out: &mut String, conn: &Conn, now: Timestamp, opts: ProcOptio
     let _ = l4.print_conntrack(conn, out);
     for dir in [Direction::Original, Direction::Reply] {
         write_tuple(out, &conn.tuple(dir), l4.tuple_kind());
+        if let Some(z) = conn.zone.tuple_suffix(dir) {
+            out.push_str(&z);
+        }
         if opts.acct {
             let c = conn.counters()[dir.index()];
             let _ = write!(out, "packets={} bytes={} ", c.packets, c.bytes);
@@ -76,7 +79,10 @@ pub fn write_line(out: &mut String, conn: &Conn, now: Timestamp, opts: ProcOptio
     if conn.status.contains(Status::ASSURED) {
         out.push_str("[ASSURED] ");
     }
-    let _ = write!(out, "mark={} zone={} ", conn.mark, conn.zone);
+    let _ = write!(out, "mark={} ", conn.mark);
+    if conn.zone.is_bidirectional() {
+        let _ = write!(out, "zone={} ", conn.zone.id);
+    }
     if opts.timestamp {
         let _ = write!(out, "delta-time={} ", (now - conn.start).as_secs());
     }

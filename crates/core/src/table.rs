@@ -21,6 +21,7 @@ use crate::ctinfo::Direction;
 use crate::status::Status;
 use crate::time::{Jiffies, Timestamp};
 use crate::tuple::Tuple;
+use crate::zone::Zone;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::time::Duration;
@@ -159,7 +160,8 @@ impl Table {
         self.slots.get_mut(id.index()).and_then(Option::as_mut)
     }
 
-    /// `hash_conntrack()`: the bucket of a tuple in a zone.
+    /// `hash_conntrack()`: the bucket of a tuple with a zone id (its
+    /// direction's, [`Zone::id_for`]).
     pub fn bucket_of(&self, tuple: &Tuple, zone: u16) -> usize {
         let h = self.hasher.hash_one((tuple, zone)) as u32;
         // reciprocal_scale()
@@ -191,7 +193,7 @@ impl Table {
     }
 
     /// Whether a tuple is in the table (in `bucket`), expired or not.
-    fn in_bucket(&self, bucket: usize, tuple: &Tuple, zone: u16) -> bool {
+    fn in_bucket(&self, bucket: usize, tuple: &Tuple, zone: Zone) -> bool {
         self.walk(bucket, tuple, zone).is_some()
     }
 
@@ -200,15 +202,16 @@ impl Table {
         if self.heads.is_empty() {
             return None;
         }
-        let zone = 0;
-        self.walk(self.bucket_of(tuple, zone), tuple, zone)
+        self.walk(self.bucket_of(tuple, 0), tuple, Zone::DEFAULT)
     }
 
-    fn walk(&self, bucket: usize, tuple: &Tuple, zone: u16) -> Option<(ConnId, Direction)> {
+    /// `nf_ct_key_equal()` along a chain: the tuple, with the zone id of
+    /// the direction each node has on both sides.
+    fn walk(&self, bucket: usize, tuple: &Tuple, zone: Zone) -> Option<(ConnId, Direction)> {
         let mut n = self.heads[bucket];
         while n != NONE {
             let (id, dir, conn) = self.node_conn(n);
-            if conn.zone == zone && conn.has_tuple(dir, tuple) {
+            if conn.zone.id_for(dir) == zone.id_for(dir) && conn.has_tuple(dir, tuple) {
                 return Some((id, dir));
             }
             n = self.links[(n / 2) as usize][(n % 2) as usize].next;
@@ -219,15 +222,21 @@ impl Table {
     /// Look a tuple up without touching the table; expired entries are
     /// treated as absent.
     pub fn find(&self, tuple: &Tuple, now: Timestamp) -> Option<(ConnId, Direction)> {
-        self.find_in(tuple, 0, now)
+        self.find_in(tuple, Zone::DEFAULT, now)
     }
 
     /// [`Table::find`] in conntrack zone `zone`.
-    pub fn find_in(&self, tuple: &Tuple, zone: u16, now: Timestamp) -> Option<(ConnId, Direction)> {
+    pub fn find_in(
+        &self,
+        tuple: &Tuple,
+        zone: Zone,
+        now: Timestamp,
+    ) -> Option<(ConnId, Direction)> {
         if self.heads.is_empty() {
             return None;
         }
-        let (id, dir) = self.walk(self.bucket_of(tuple, zone), tuple, zone)?;
+        let bucket = self.bucket_of(tuple, zone.id_for(Direction::Original));
+        let (id, dir) = self.walk(bucket, tuple, zone)?;
         let conn = self.get(id)?;
         (!conn.is_expired(now, self.slack)).then_some((id, dir))
     }
@@ -240,21 +249,21 @@ impl Table {
         tuple: &Tuple,
         now: Timestamp,
     ) -> (Option<(ConnId, Direction)>, Vec<Conn>) {
-        self.find_reap_in(tuple, 0, now)
+        self.find_reap_in(tuple, Zone::DEFAULT, now)
     }
 
     /// [`Table::find_reap`] in conntrack zone `zone`.
     pub fn find_reap_in(
         &mut self,
         tuple: &Tuple,
-        zone: u16,
+        zone: Zone,
         now: Timestamp,
     ) -> (Option<(ConnId, Direction)>, Vec<Conn>) {
         let mut dead = Vec::new();
         if self.heads.is_empty() {
             return (None, dead);
         }
-        let bucket = self.bucket_of(tuple, zone);
+        let bucket = self.bucket_of(tuple, zone.id_for(Direction::Original));
         'walk: loop {
             let mut n = self.heads[bucket];
             while n != NONE {
@@ -266,7 +275,7 @@ impl Table {
                     // The chain changed (both of its nodes may be here).
                     continue 'walk;
                 }
-                if conn.zone == zone && conn.has_tuple(dir, tuple) {
+                if conn.zone.id_for(dir) == zone.id_for(dir) && conn.has_tuple(dir, tuple) {
                     return (Some((id, dir)), dead);
                 }
                 n = self.links[(n / 2) as usize][(n % 2) as usize].next;
@@ -328,7 +337,10 @@ impl Table {
         if self.heads.is_empty() {
             self.heads = vec![NONE; self.buckets];
         }
-        let (bo, br) = (self.bucket_of(&orig, zone), self.bucket_of(&reply, zone));
+        let (bo, br) = (
+            self.bucket_of(&orig, zone.id_for(Direction::Original)),
+            self.bucket_of(&reply, zone.id_for(Direction::Reply)),
+        );
         if self.in_bucket(bo, &orig, zone) || self.in_bucket(br, &reply, zone) {
             return false;
         }
@@ -348,8 +360,11 @@ impl Table {
         let conn = self.slots.get_mut(id.index())?.take()?;
         if conn.is_confirmed() && !self.heads.is_empty() {
             let (bo, br) = (
-                self.bucket_of(conn.orig(), conn.zone),
-                self.bucket_of(&conn.tuple(Direction::Reply), conn.zone),
+                self.bucket_of(conn.orig(), conn.zone.id_for(Direction::Original)),
+                self.bucket_of(
+                    &conn.tuple(Direction::Reply),
+                    conn.zone.id_for(Direction::Reply),
+                ),
             );
             self.unlink(id.0 * 2, bo);
             self.unlink(id.0 * 2 + 1, br);
@@ -391,7 +406,7 @@ impl Table {
     pub fn early_drop(
         &mut self,
         tuple: &Tuple,
-        zone: u16,
+        zone: Zone,
         now: Timestamp,
     ) -> (Vec<Conn>, Vec<Conn>) {
         let mut killed = Vec::new();
@@ -399,7 +414,7 @@ impl Table {
         if self.heads.is_empty() {
             return (killed, expired);
         }
-        let start = self.bucket_of(tuple, zone);
+        let start = self.bucket_of(tuple, zone.id_for(Direction::Original));
         for i in 0..EVICTION_RANGE {
             let bucket = (start + i) % self.buckets;
             // Walk the chain; after a removal start again from its head (the

@@ -34,6 +34,7 @@ use crate::tuple::{Addr, Family, Tuple};
 use crate::validate;
 use crate::wire::link::Network;
 use crate::wire::{header_at, ip_proto, ipv4, ipv6};
+use crate::zone::Zone;
 
 /// How conntrack classified one packet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,7 +202,7 @@ pub fn base_tuple(family: Family, pkt: &[u8], proto: u8) -> Option<Tuple> {
 #[derive(Debug, Clone, Copy, Default)]
 struct Template {
     helper: Option<HelperId>,
-    zone: u16,
+    zone: Zone,
 }
 
 /// The hooks after conntrack, as the tracker calls them.
@@ -696,8 +697,11 @@ impl Conntrack {
                 }
                 Pre::Template { helper, zone } => Template {
                     helper,
-                    zone: zone.unwrap_or(0),
+                    zone: zone.unwrap_or_default(),
                 },
+                Pre::Attached { answered, why } => {
+                    return self.attached(&hp, answered, why, hooks);
+                }
             }
         } else {
             Template::default()
@@ -737,6 +741,54 @@ impl Conntrack {
         self.track(now, family, pkt, Template::default(), None)
     }
 
+    /// A packet carrying the entry of the packet it answers
+    /// (`nf_ct_attach()`): RELATED in the other direction, untouched by
+    /// conntrack; the hooks after conntrack still see (and may drop) it.
+    fn attached(
+        &mut self,
+        hp: &HookPacket<'_>,
+        answered: CtSnapshot,
+        why: String,
+        hooks: &mut dyn Hooks,
+    ) -> Verdict {
+        let dir = match answered.dir {
+            Some(Direction::Reply) => Direction::Original,
+            _ => Direction::Reply,
+        };
+        let mut snap = CtSnapshot {
+            state: CtState::Related,
+            dir: Some(dir),
+            ..answered
+        };
+        // A confirmed entry as it is now; an unconfirmed one (the answered
+        // packet was dropped) exists only on that packet and this one.
+        let confirmed = answered.tuples.and_then(|t| {
+            self.table
+                .find_in(&t[0], answered.zone, self.now)
+                .filter(|(_, d)| *d == Direction::Original)
+                .map(|(id, _)| id)
+        });
+        let mut v = Verdict::without_conntrack(Reason::Attached(why));
+        if let Some(id) = confirmed {
+            let fresh = self.snapshot(id, CtInfo::Related(dir));
+            snap.status = fresh.status;
+            snap.mark = fresh.mark;
+            let c = self.table.get(id).expect("entry");
+            v.entry = Some(c.seq);
+            v.helper = snap.helper;
+        }
+        v.ctstate = Some(CtState::Related);
+        v.dir = Some(dir);
+        v.status = snap.status;
+        v.tuple = answered.tuples.map(|t| t[dir as usize]);
+        if let Post::Drop(why) = hooks.after_conntrack(hp, &snap) {
+            self.trace
+                .note(|| format!("dropped after conntrack: {why}"));
+            v.dropped_by = Some(why);
+        }
+        v
+    }
+
     /// The hooks after conntrack for a packet conntrack gave no entry
     /// (INVALID, UNTRACKED): they may still drop it.
     fn filtered(
@@ -754,8 +806,9 @@ impl Conntrack {
             status: Status::empty(),
             tuples: None,
             helper: None,
+            master_helper: None,
             mark: 0,
-            zone: 0,
+            zone: Zone::DEFAULT,
             proto_state: None,
         };
         if let Post::Drop(why) = after(hp, &snap) {
@@ -827,7 +880,7 @@ impl Conntrack {
                     let filtered = match decision {
                         None => None,
                         Some(Post::Drop(why)) => Some(why),
-                        Some(Post::Accept { ctmark }) => {
+                        Some(Post::Accept { ctmark, .. }) => {
                             if let (Some(m), Some(c)) = (ctmark, self.table.get_mut(id)) {
                                 c.mark = m;
                             }
@@ -930,7 +983,7 @@ impl Conntrack {
                         );
                         return self.filtered(v, &hp, after.take());
                     }
-                    if !self.make_room(&tuple) {
+                    if !self.make_room(&tuple, tmpl.zone) {
                         self.stats.drop += 1;
                         return Verdict {
                             tuple: Some(tuple),
@@ -1006,7 +1059,10 @@ impl Conntrack {
             let snap = self.snapshot(id, ctinfo);
             a(&hp, &snap)
         });
-        match decision.unwrap_or(Post::Accept { ctmark: None }) {
+        match decision.unwrap_or(Post::Accept {
+            ctmark: None,
+            helper: None,
+        }) {
             Post::Drop(why) => {
                 self.trace
                     .note(|| format!("dropped after conntrack: {why}"));
@@ -1033,9 +1089,25 @@ impl Conntrack {
                 }
                 return v;
             }
-            Post::Accept { ctmark } => {
-                if let (Some(m), Some(c)) = (ctmark, self.table.get_mut(id)) {
-                    c.mark = m;
+            Post::Accept { ctmark, helper } => {
+                if let Some(c) = self.table.get_mut(id) {
+                    if let Some(m) = ctmark {
+                        c.mark = m;
+                    }
+                    // nft_ct_helper_obj_eval(): an unconfirmed entry without
+                    // a helper takes it (not an expected one).
+                    if let Some(h) = helper
+                        && created
+                        && c.help.is_none()
+                        && c.master.is_none()
+                        && h.get().proto() == c.orig().proto
+                        && h.get().supports(c.orig().family)
+                    {
+                        c.help = Some(Box::new(Help {
+                            helper: h,
+                            data: h.get().new_data(),
+                        }));
+                    }
                 }
             }
         }
@@ -1077,7 +1149,7 @@ impl Conntrack {
                 self.stats.drop += 1;
                 return Verdict {
                     tuple: Some(tuple),
-                    ..Verdict::without_conntrack(Reason::TableFull)
+                    ..Verdict::without_conntrack(Reason::ConfirmClash)
                 };
             }
         }
@@ -1143,6 +1215,7 @@ impl Conntrack {
             status: c.status,
             tuples: Some(c.tuples()),
             helper: c.help.as_ref().map(|h| h.helper.get().name()),
+            master_helper: c.master_helper.map(|h| h.get().name()),
             mark: c.mark,
             zone: c.zone,
             proto_state: proto::for_conn(c).state_name(c),
@@ -1180,6 +1253,7 @@ impl Conntrack {
                 });
                 conn.status.insert(Status::EXPECTED);
                 conn.master = Some((exp.master, exp.master_seq));
+                conn.master_helper = crate::helper::by_name(exp.helper);
                 if let Some(m) = self.table.get(exp.master) {
                     conn.mark = m.mark;
                 }
@@ -1289,12 +1363,12 @@ impl Conntrack {
     /// `__nf_conntrack_alloc()`'s limit: with `nf_conntrack_max` entries,
     /// one entry that is not ASSURED must be evicted (`early_drop()`), or
     /// the new packet is refused.
-    fn make_room(&mut self, tuple: &Tuple) -> bool {
+    fn make_room(&mut self, tuple: &Tuple, zone: Zone) -> bool {
         let max = self.sysctl.max as usize;
         if max == 0 || self.table.count() < max {
             return true;
         }
-        let (killed, expired) = self.table.early_drop(tuple, 0, self.now);
+        let (killed, expired) = self.table.early_drop(tuple, zone, self.now);
         self.stats.expired += expired.len() as u64;
         for c in expired {
             self.reap(c);

@@ -55,7 +55,10 @@ impl Hooks for Rules {
             self.drops_left -= 1;
             return Post::Drop("filter FORWARD rule 1".into());
         }
-        Post::Accept { ctmark: None }
+        Post::Accept {
+            ctmark: None,
+            helper: None,
+        }
     }
 }
 

@@ -14,7 +14,10 @@
 //! Parsing never ignores what it does not understand: every unsupported
 //! construct is an error naming the file, line and column.
 
+pub mod answers;
+pub mod host;
 pub mod iptables;
+pub mod lint;
 pub mod model;
 pub mod nft;
 pub mod pipeline;

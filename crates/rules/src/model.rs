@@ -111,8 +111,8 @@ pub struct Meta {
     pub notrack: bool,
     /// `CT --helper NAME` / nft `ct helper set`.
     pub ct_helper: Option<String>,
-    /// `CT --zone N`.
-    pub ct_zone: Option<u16>,
+    /// `CT --zone N` (`--zone-orig`, `--zone-reply`), nft `ct zone set`.
+    pub ct_zone: Option<ctrack_core::Zone>,
     /// `LOG` / `NFLOG` rules the packet met (recorded only).
     pub logged: Vec<RuleRef>,
 }
@@ -153,6 +153,10 @@ pub enum RejectWith {
     Icmp6AdmProhibited,
     Icmp6AddrUnreachable,
     Icmp6PortUnreachable,
+    /// `icmp6-policy-fail` (ICMPv6 destination unreachable, code 5).
+    Icmp6PolicyFail,
+    /// `icmp6-reject-route` (ICMPv6 destination unreachable, code 6).
+    Icmp6RejectRoute,
 }
 
 impl fmt::Display for RejectWith {
@@ -170,6 +174,8 @@ impl fmt::Display for RejectWith {
             RejectWith::Icmp6AdmProhibited => "icmp6-adm-prohibited",
             RejectWith::Icmp6AddrUnreachable => "icmp6-addr-unreachable",
             RejectWith::Icmp6PortUnreachable => "icmp6-port-unreachable",
+            RejectWith::Icmp6PolicyFail => "icmp6-policy-fail",
+            RejectWith::Icmp6RejectRoute => "icmp6-reject-route",
         })
     }
 }
@@ -215,6 +221,11 @@ pub trait RuleSource: fmt::Debug {
     /// The rules with their counters, as the tool prints them
     /// (`iptables -L -v -x -n --line-numbers` / `nft list ruleset`).
     fn counters_report(&self) -> String;
+
+    /// The ruleset with its counters as the tool saves it now
+    /// (`iptables-save -c` without its dated comments / `nft list
+    /// ruleset`): what a kernel recording's counters files hold.
+    fn saved(&self) -> String;
 
     /// Rules that matched no packet.
     fn unmatched(&self) -> Vec<RuleRef>;

@@ -1,17 +1,20 @@
 //! The hook path a packet takes through the rule sources' base chains, in
 //! the kernel's order, around conntrack.
 //!
-//! Which path: with `--local` addresses (the filtering host's own), a packet
-//! from one of them is locally generated (OUTPUT, POSTROUTING), a packet to
-//! one of them is delivered locally (PREROUTING, INPUT), anything else is
-//! forwarded (PREROUTING, FORWARD, POSTROUTING) — the only path when no
-//! local address is given, as on a bridge or router firewall. Within a hook,
+//! Which path, and through which interfaces, the [`crate::host`] model
+//! says; a packet the host sends in answer to one it refused takes OUTPUT
+//! and POSTROUTING with that packet's entry ([`crate::answers`]). On a host
+//! that routes, a forwarded packet whose TTL (hop limit) runs out is
+//! dropped by the forwarding code between PREROUTING and FORWARD, which
+//! answers with an ICMP time exceeded. Within a hook,
 //! base chains run by priority (iptables tables at their fixed priorities,
 //! nft chains at theirs, ties in the order the sources were given);
 //! conntrack sits at -200 on PREROUTING and OUTPUT, so the `raw` table (and
 //! nft chains below -200) run before it. ACCEPT in a base chain passes the
 //! packet to the next one; DROP and REJECT end it.
 
+use crate::answers::{Answers, Kind};
+pub use crate::host::{Host, Iface, LocalNet, Route};
 use crate::model::{
     BaseChainId, ChainResult, Hook, Meta, PacketInfo, RejectWith, RuleRef, RuleSource, priority,
 };
@@ -20,53 +23,6 @@ use ctrack_core::CtState;
 use ctrack_core::hooks::{CtSnapshot, HookPacket, Hooks, Post, Pre};
 use ctrack_core::status::Status;
 use ctrack_core::tuple::{Addr, Family};
-
-/// A network of the filtering host's own addresses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LocalNet {
-    pub family: Family,
-    pub addr: Addr,
-    pub prefix: u8,
-}
-
-impl LocalNet {
-    /// `ADDR[/PREFIX]`.
-    pub fn parse(s: &str) -> Result<LocalNet, String> {
-        let (a, p) = s.split_once('/').map_or((s, None), |(a, p)| (a, Some(p)));
-        let ip: std::net::IpAddr = a
-            .parse()
-            .map_err(|_| format!("`{s}`: not an address (ADDR or ADDR/PREFIX)"))?;
-        let (family, addr, max) = match ip {
-            std::net::IpAddr::V4(v) => (Family::Ipv4, Addr::v4(v.octets()), 32),
-            std::net::IpAddr::V6(v) => (Family::Ipv6, Addr::v6(v.octets()), 128),
-        };
-        let prefix = match p {
-            None => max,
-            Some(p) => p
-                .parse::<u8>()
-                .ok()
-                .filter(|n| *n <= max)
-                .ok_or_else(|| format!("`{s}`: prefix must be 0..={max}"))?,
-        };
-        Ok(LocalNet {
-            family,
-            addr,
-            prefix,
-        })
-    }
-
-    pub fn contains(&self, family: Family, a: &Addr) -> bool {
-        if family != self.family {
-            return false;
-        }
-        let bits = usize::from(self.prefix);
-        let (whole, rest) = (bits / 8, bits % 8);
-        if a.0[..whole] != self.addr.0[..whole] {
-            return false;
-        }
-        rest == 0 || (a.0[whole] ^ self.addr.0[whole]) >> (8 - rest) == 0
-    }
-}
 
 /// The final word on a packet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,8 +49,15 @@ pub struct Decision {
     /// The rule that decided: the terminal DROP/REJECT, or the ACCEPT (or
     /// policy) of the last base chain that had a say.
     pub by: Option<RuleRef>,
-    /// The hooks the packet went through, in order.
+    /// The hooks the packet went through, in order, up to the one that
+    /// dropped it.
     pub path: Vec<Hook>,
+    /// The interfaces it came in on and left by, when known.
+    pub iif: Option<String>,
+    pub oif: Option<String>,
+    /// The host generated it in answer to a refused packet, which this
+    /// names.
+    pub answer_to: Option<String>,
     /// LOG/NFLOG rules it met.
     pub logged: Vec<RuleRef>,
 }
@@ -105,6 +68,9 @@ impl Default for Decision {
             verdict: Verdict::Accept,
             by: None,
             path: Vec::new(),
+            iif: None,
+            oif: None,
+            answer_to: None,
             logged: Vec::new(),
         }
     }
@@ -116,11 +82,13 @@ pub struct Pipeline {
     sources: Vec<Box<dyn RuleSource>>,
     /// (source, chain), sorted by hook then priority.
     chains: Vec<(usize, BaseChainId)>,
-    locals: Vec<LocalNet>,
+    host: Host,
+    answers: Answers,
+    /// Interfaces given for the next packet, over the host model's.
     iif: Option<String>,
     oif: Option<String>,
     /// The packet in flight.
-    path: Vec<Hook>,
+    route: Route,
     meta: Meta,
     decision: Decision,
 }
@@ -141,12 +109,18 @@ impl Pipeline {
         self.chains.sort_by_key(|(_, c)| (c.hook, c.priority));
     }
 
-    /// The filtering host's own addresses (`--local`).
+    /// An address (network) of the filtering host (`--local`).
     pub fn add_local(&mut self, net: LocalNet) {
-        self.locals.push(net);
+        self.host.add_local(net);
     }
 
-    /// The interfaces of the next packet (`-i`, `-o`, `iifname`, `oifname`).
+    /// An interface of the filtering host (`--iface`).
+    pub fn add_iface(&mut self, iface: Iface) {
+        self.host.add_iface(iface);
+    }
+
+    /// The interfaces of the next packet (`-i`, `-o`, `iifname`,
+    /// `oifname`), over what the host model says.
     pub fn set_interfaces(&mut self, iif: Option<String>, oif: Option<String>) {
         self.iif = iif;
         self.oif = oif;
@@ -161,19 +135,9 @@ impl Pipeline {
         &self.decision
     }
 
-    fn is_local(&self, family: Family, a: &Addr) -> bool {
-        self.locals.iter().any(|n| n.contains(family, a))
-    }
-
     /// The hooks a packet from `src` to `dst` traverses.
     pub fn path_for(&self, family: Family, src: &Addr, dst: &Addr) -> Vec<Hook> {
-        if self.is_local(family, src) {
-            vec![Hook::Output, Hook::Postrouting]
-        } else if self.is_local(family, dst) {
-            vec![Hook::Prerouting, Hook::Input]
-        } else {
-            vec![Hook::Prerouting, Hook::Forward, Hook::Postrouting]
-        }
+        self.host.route(family, src, dst).path
     }
 
     /// Run the chains of `hook` whose priority is in `prio`; None while the
@@ -190,8 +154,8 @@ impl Pipeline {
             l3: pkt.pkt,
             l4: pkt.l4,
             len: pkt.pkt.len(),
-            iif: self.iif.as_deref(),
-            oif: self.oif.as_deref(),
+            iif: self.iif.as_deref().or(self.route.iif.as_deref()),
+            oif: self.oif.as_deref().or(self.route.oif.as_deref()),
             hook,
         };
         let mut i = 0;
@@ -209,23 +173,90 @@ impl Pipeline {
                         self.decision.by = by;
                     }
                 }
-                other => return Some(other),
+                other => {
+                    self.decision.path.truncate(
+                        self.decision
+                            .path
+                            .iter()
+                            .position(|h| *h == hook)
+                            .map_or(0, |p| p + 1),
+                    );
+                    return Some(other);
+                }
             }
         }
         None
     }
 
-    fn finish(&mut self, r: ChainResult) -> String {
+    /// A chain dropped or rejected the packet: the decision, and what the
+    /// tracker is told. A REJECT's answer is awaited.
+    fn finish(&mut self, r: ChainResult, pkt: &HookPacket<'_>, ct: &CtSnapshot) -> String {
         let (verdict, by) = match r {
             ChainResult::Drop { by } => (Verdict::Drop, by),
-            ChainResult::Reject { by, with } => (Verdict::Reject(with), by),
-            ChainResult::Accept { .. } => unreachable!("only drops finish early"),
+            ChainResult::Reject { by, with } => {
+                let kind = if with == RejectWith::TcpReset {
+                    Kind::TcpReset
+                } else {
+                    Kind::IcmpError
+                };
+                // A bridge has no address to answer from: its REJECT sends
+                // nothing (kernel-replay's recordings).
+                if self.host.routes() {
+                    self.answers
+                        .expect(kind, pkt, ct, format!("{with} sent by {by}"));
+                }
+                (Verdict::Reject(with), by)
+            }
+            // Accept never ends the path early; treat it as the end.
+            ChainResult::Accept { by } => (
+                Verdict::Accept,
+                by.unwrap_or_else(|| RuleRef {
+                    chain: String::new(),
+                    number: None,
+                    text: String::new(),
+                }),
+            ),
         };
         let text = by.to_string();
         self.decision.verdict = verdict;
         self.decision.by = Some(by);
         self.decision.logged = std::mem::take(&mut self.meta.logged);
         text
+    }
+
+    /// The forwarding code between PREROUTING and FORWARD on a host that
+    /// routes: a packet whose TTL (hop limit) would run out is dropped
+    /// (`ip_forward()`, `ip6_forward()`) and answered with a time exceeded.
+    fn forwarding_drops(&mut self, pkt: &HookPacket<'_>, ct: &CtSnapshot) -> Option<String> {
+        if !self.host.routes() || !self.route.path.contains(&Hook::Forward) {
+            return None;
+        }
+        let ttl = match pkt.family {
+            Family::Ipv4 => pkt.pkt.get(8),
+            Family::Ipv6 => pkt.pkt.get(7),
+        };
+        if ttl.is_none_or(|t| *t > 1) {
+            return None;
+        }
+        let by = RuleRef {
+            chain: "forwarding".into(),
+            number: None,
+            text: match pkt.family {
+                Family::Ipv4 => "TTL exceeded (ICMP time exceeded sent)".into(),
+                Family::Ipv6 => "hop limit exceeded (ICMPv6 time exceeded sent)".into(),
+            },
+        };
+        self.answers.expect(
+            Kind::IcmpError,
+            pkt,
+            ct,
+            format!("time exceeded sent by {by}"),
+        );
+        self.decision.path = vec![Hook::Prerouting];
+        self.decision.verdict = Verdict::Drop;
+        self.decision.by = Some(by.clone());
+        self.decision.logged = std::mem::take(&mut self.meta.logged);
+        Some(by.to_string())
     }
 }
 
@@ -237,8 +268,9 @@ fn no_entry() -> CtSnapshot {
         status: Status::empty(),
         tuples: None,
         helper: None,
+        master_helper: None,
         mark: 0,
-        zone: 0,
+        zone: ctrack_core::Zone::DEFAULT,
         proto_state: None,
     }
 }
@@ -264,15 +296,39 @@ fn addrs(p: &HookPacket<'_>) -> (Addr, Addr) {
 impl Hooks for Pipeline {
     fn before_conntrack(&mut self, pkt: &HookPacket<'_>) -> Pre {
         let (src, dst) = addrs(pkt);
-        self.path = self.path_for(pkt.family, &src, &dst);
         self.meta = Meta::default();
+        let answered = self.answers.take(pkt);
+        self.route = self.host.route(pkt.family, &src, &dst);
+        if answered.is_some() {
+            self.route.path = vec![Hook::Output, Hook::Postrouting];
+            self.route.iif = None;
+        }
         self.decision = Decision {
-            path: self.path.clone(),
+            path: self.route.path.clone(),
+            iif: self.iif.clone().or_else(|| self.route.iif.clone()),
+            oif: self.oif.clone().or_else(|| self.route.oif.clone()),
+            answer_to: answered.as_ref().map(|(_, why)| why.clone()),
             ..Decision::default()
         };
-        let first = self.path[0];
+        let first = self.route.path[0];
+        if let Some((answered, why)) = answered {
+            let seen = CtSnapshot {
+                state: CtState::Related,
+                dir: Some(match answered.dir {
+                    Some(ctrack_core::ctinfo::Direction::Reply) => {
+                        ctrack_core::ctinfo::Direction::Original
+                    }
+                    _ => ctrack_core::ctinfo::Direction::Reply,
+                }),
+                ..answered
+            };
+            if let Some(r) = self.run_hook(first, i32::MIN..priority::CONNTRACK, pkt, &seen) {
+                return Pre::Drop(self.finish(r, pkt, &no_entry()));
+            }
+            return Pre::Attached { answered, why };
+        }
         if let Some(r) = self.run_hook(first, i32::MIN..priority::CONNTRACK, pkt, &no_entry()) {
-            return Pre::Drop(self.finish(r));
+            return Pre::Drop(self.finish(r, pkt, &no_entry()));
         }
         if self.meta.notrack {
             return Pre::NoTrack;
@@ -292,7 +348,7 @@ impl Hooks for Pipeline {
 
     fn after_conntrack(&mut self, pkt: &HookPacket<'_>, ct: &CtSnapshot) -> Post {
         self.meta.ctmark = ct.mark;
-        let path = self.path.clone();
+        let path = self.route.path.clone();
         for (k, hook) in path.iter().enumerate() {
             let prio = if k == 0 {
                 priority::CONNTRACK..i32::MAX
@@ -300,56 +356,22 @@ impl Hooks for Pipeline {
                 i32::MIN..i32::MAX
             };
             if let Some(r) = self.run_hook(*hook, prio, pkt, ct) {
-                return Post::Drop(self.finish(r));
+                return Post::Drop(self.finish(r, pkt, ct));
+            }
+            if k == 0
+                && let Some(why) = self.forwarding_drops(pkt, ct)
+            {
+                return Post::Drop(why);
             }
         }
         self.decision.logged = std::mem::take(&mut self.meta.logged);
         Post::Accept {
             ctmark: self.meta.ctmark_changed.then_some(self.meta.ctmark),
+            helper: self
+                .meta
+                .ct_helper
+                .as_deref()
+                .and_then(ctrack_core::helper::by_name),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_networks_choose_the_path() {
-        let mut p = Pipeline::new();
-        p.add_local(LocalNet::parse("192.0.2.1").unwrap());
-        p.add_local(LocalNet::parse("2001:db8::/64").unwrap());
-        let a = |s: &str| match s.parse::<std::net::IpAddr>().unwrap() {
-            std::net::IpAddr::V4(v) => Addr::v4(v.octets()),
-            std::net::IpAddr::V6(v) => Addr::v6(v.octets()),
-        };
-        assert_eq!(
-            p.path_for(Family::Ipv4, &a("192.0.2.1"), &a("198.51.100.2")),
-            [Hook::Output, Hook::Postrouting]
-        );
-        assert_eq!(
-            p.path_for(Family::Ipv4, &a("198.51.100.2"), &a("192.0.2.1")),
-            [Hook::Prerouting, Hook::Input]
-        );
-        assert_eq!(
-            p.path_for(Family::Ipv4, &a("198.51.100.2"), &a("203.0.113.9")),
-            [Hook::Prerouting, Hook::Forward, Hook::Postrouting]
-        );
-        assert_eq!(
-            p.path_for(Family::Ipv6, &a("2001:db8::77"), &a("2001:db8:1::1")),
-            [Hook::Output, Hook::Postrouting]
-        );
-        assert!(LocalNet::parse("192.0.2.1/33").is_err());
-        assert!(LocalNet::parse("nope").is_err());
-        assert!(
-            LocalNet::parse("10.0.0.0/7")
-                .unwrap()
-                .contains(Family::Ipv4, &a("11.255.0.1"))
-        );
-        assert!(
-            !LocalNet::parse("10.0.0.0/7")
-                .unwrap()
-                .contains(Family::Ipv4, &a("12.0.0.1"))
-        );
     }
 }

@@ -8,8 +8,12 @@
 //! master, `helper` the entry's helper, `events` the table events (with
 //! `--events`: `NEW 1 SYN_SENT timeout 120`), `expect_events` the expectations
 //! created and destroyed meanwhile, as kernel-replay's expect-events.txt
-//! writes them. `ts` is the capture timestamp and `t` the tracker clock since the first
-//! frame, both in seconds with nanosecond digits; `ctstate`/`ctdir`/`ctstatus`
+//! writes them. `verdict` is the frame's fate (ACCEPT, DROP, REJECT); with
+//! rulesets, `rule` is the rule that decided, `hooks` the hooks the frame
+//! went through (up to the one that dropped it), `iif`/`oif` its
+//! interfaces when the host model knows them, and `answer_to` what refused
+//! the packet this one answers (a REJECT's reset or ICMP error). `ts` is the
+//! capture timestamp and `t` the tracker clock since the first frame, both in seconds with nanosecond digits; `ctstate`/`ctdir`/`ctstatus`
 //! use the names of the kernel fixtures' packets.jsonl.
 
 use super::{FrameRecord, secs};
@@ -61,9 +65,23 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
         .map(|e| string(&e.to_string()))
         .collect();
     let ct_events: Vec<String> = v.events.iter().map(|e| string(&e.short())).collect();
+    let rule = r
+        .rules
+        .and_then(|d| d.by.as_ref().map(|b| b.to_string()))
+        .or_else(|| v.dropped_by.clone());
+    let hooks = r
+        .rules
+        .map(|d| {
+            let h: Vec<String> = d.path.iter().map(|h| string(h.chain_name())).collect();
+            format!("[{}]", h.join(","))
+        })
+        .unwrap_or_else(|| "null".into());
+    let iif = r.rules.and_then(|d| d.iif.as_deref());
+    let oif = r.rules.and_then(|d| d.oif.as_deref());
+    let answer_to = r.rules.and_then(|d| d.answer_to.as_deref());
     writeln!(
         out,
-        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":{},\"ctdir\":{},\"ctstatus\":[{}],\"reason\":{},\"kernel_log\":{},\"entry\":{},\"proto_state\":{},\"tuple\":{},\"padded\":{},\"note\":{},\"master\":{},\"helper\":{},\"events\":[{}],\"expect_events\":[{}],\"summary\":{}}}",
+        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":{},\"ctdir\":{},\"ctstatus\":[{}],\"reason\":{},\"kernel_log\":{},\"entry\":{},\"proto_state\":{},\"tuple\":{},\"padded\":{},\"note\":{},\"master\":{},\"helper\":{},\"events\":[{}],\"expect_events\":[{}],\"verdict\":{},\"rule\":{},\"hooks\":{},\"iif\":{},\"oif\":{},\"answer_to\":{},\"summary\":{}}}",
         r.number,
         secs(r.ts_nanos),
         secs(r.clock_nanos as i64),
@@ -88,6 +106,12 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
         opt_string(v.helper),
         ct_events.join(","),
         events.join(","),
+        string(super::fate(r)),
+        opt_string(rule.as_deref()),
+        hooks,
+        opt_string(iif),
+        opt_string(oif),
+        opt_string(answer_to),
         string(r.summary),
     )
 }

@@ -23,6 +23,8 @@ pub struct FrameRecord<'a> {
     /// What became of the frame later (a fragment's datagram), or how it
     /// relates to other frames.
     pub note: Option<&'a str>,
+    /// What the rulesets did with the frame, when there are any.
+    pub rules: Option<&'a ctrack_rules::Decision>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,4 +47,35 @@ pub fn secs(ns: i64) -> String {
     let sign = if ns < 0 { "-" } else { "" };
     let a = ns.unsigned_abs();
     format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+}
+
+/// The frame's fate: `ACCEPT`, `DROP` or `REJECT` (what a bridge or router
+/// running this conntrack and these rules would do with it).
+pub fn fate(r: &FrameRecord<'_>) -> &'static str {
+    use ctrack_core::Reason;
+    use ctrack_rules::pipeline::Verdict as RuleVerdict;
+    if let Some(d) = r.rules {
+        match d.verdict {
+            RuleVerdict::Drop => return "DROP",
+            RuleVerdict::Reject(_) => return "REJECT",
+            RuleVerdict::Accept => {}
+        }
+    }
+    let v = r.verdict;
+    if v.dropped_by.is_some() {
+        return "DROP";
+    }
+    match &v.reason {
+        Some(Reason::NotIp { .. } | Reason::NoTrack) | None => "ACCEPT",
+        Some(Reason::FragmentQueued) => {
+            if r.note.is_some_and(|n| n.contains("completed by")) {
+                "ACCEPT"
+            } else {
+                "DROP"
+            }
+        }
+        Some(reason) if reason.before_conntrack() => "DROP",
+        Some(Reason::HelperDrop { .. }) => "DROP",
+        Some(_) => "ACCEPT",
+    }
 }

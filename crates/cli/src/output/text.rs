@@ -46,6 +46,18 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
     if v.padded > 0 {
         write!(out, " (padded {} bytes)", v.padded)?;
     }
+    if let Some(d) = r.rules {
+        let fate = super::fate(r);
+        let rules_accepted = matches!(d.verdict, ctrack_rules::pipeline::Verdict::Accept);
+        match &d.by {
+            // Conntrack (or a helper) dropped what the rules accepted.
+            Some(rule) if rules_accepted && fate != "ACCEPT" => {
+                write!(out, " => {fate} (the rules accepted it: {rule})")?
+            }
+            Some(rule) => write!(out, " => {fate} by {rule}")?,
+            None => write!(out, " => {fate}")?,
+        }
+    }
     match (&v.reason, r.note) {
         (Some(reason), Some(note)) => write!(out, " -- {reason}; {note}")?,
         (Some(reason), None) => write!(out, " -- {reason}")?,

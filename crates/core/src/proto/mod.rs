@@ -75,7 +75,7 @@ pub struct ErrorCtx<'a> {
     /// The GRE keymap: a quoted GRE v1 packet's source key comes from it.
     pub gre_keymap: &'a crate::gre_keymap::GreKeymap,
     /// The packet's conntrack zone (from its CT template).
-    pub zone: u16,
+    pub zone: crate::zone::Zone,
 }
 
 /// What a tracker's packet step can read and change.
