@@ -51,8 +51,10 @@ fn replay(frames: &[Frame], sysctl: &Sysctls) -> usize {
 }
 
 fn bench(c: &mut Criterion) {
-    let mut sysctl = Sysctls::default();
-    sysctl.checksum = 0;
+    let sysctl = Sysctls {
+        checksum: 0,
+        ..Default::default()
+    };
     for (name, file) in [
         (
             "tcp_established_1mb_transfer",

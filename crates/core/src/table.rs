@@ -638,7 +638,7 @@ mod tests {
             let id = t.alloc(c);
             assert!(t.confirm(id));
         }
-        let (killed, expired) = t.early_drop(&tuple(9999), 0, now);
+        let (killed, expired) = t.early_drop(&tuple(9999), Zone::DEFAULT, now);
         assert!(expired.is_empty());
         assert!(
             !killed.is_empty(),
@@ -647,7 +647,7 @@ mod tests {
         assert!(killed.iter().all(|c| !c.status.contains(Status::ASSURED)));
         let b = |c: &Conn| {
             [
-                t.bucket_of(&c.orig(), 0),
+                t.bucket_of(c.orig(), 0),
                 t.bucket_of(&c.tuple(Direction::Reply), 0),
             ]
         };
@@ -665,7 +665,7 @@ mod tests {
             let id = t.alloc(c);
             t.confirm(id);
         }
-        assert!(t.early_drop(&tuple(9999), 0, now).0.is_empty());
+        assert!(t.early_drop(&tuple(9999), Zone::DEFAULT, now).0.is_empty());
     }
 
     #[test]

@@ -64,8 +64,10 @@ impl Hooks for Rules {
 
 #[test]
 fn a_new_packet_dropped_after_conntrack_leaves_no_entry() {
-    let mut sysctl = Sysctls::default();
-    sysctl.checksum = 0;
+    let sysctl = Sysctls {
+        checksum: 0,
+        ..Default::default()
+    };
     let mut ct = Conntrack::new(sysctl, Options::default());
     let mut rules = Rules {
         drops_left: 2,
@@ -107,8 +109,10 @@ fn a_new_packet_dropped_after_conntrack_leaves_no_entry() {
 
 #[test]
 fn invalid_packets_still_meet_the_filter() {
-    let mut sysctl = Sysctls::default();
-    sysctl.checksum = 0;
+    let sysctl = Sysctls {
+        checksum: 0,
+        ..Default::default()
+    };
     let mut ct = Conntrack::new(sysctl, Options::default());
     let mut rules = Rules {
         drops_left: 1,

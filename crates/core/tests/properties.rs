@@ -272,8 +272,10 @@ proptest! {
         checksum in any::<bool>(),
         strict in any::<bool>(),
     ) {
-        let mut sysctl = Sysctls::default();
-        sysctl.max = 16;
+        let mut sysctl = Sysctls {
+            max: 16,
+            ..Default::default()
+        };
         sysctl.checksum = u32::from(checksum);
         sysctl.udp_timeout = 1;
         let options = Options { strict_length: strict, ..Options::default() };

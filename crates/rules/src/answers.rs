@@ -208,7 +208,7 @@ mod tests {
             helper: None,
             master_helper: None,
             mark: 0,
-            zone: 0,
+            zone: ctrack_core::Zone::DEFAULT,
             proto_state: None,
         }
     }

@@ -192,7 +192,7 @@ const CASES: &[(Family, &str, &str)] = &[
     (
         V4,
         "*raw\n-A PREROUTING -j CT --timeout x\nCOMMIT\n",
-        "f:2:31: CT --timeout is not supported by ctrack (only --notrack, --helper and --zone)",
+        "f:2:31: CT --timeout is not supported by ctrack (only --notrack, --helper, --zone, --zone-orig and --zone-reply)",
     ),
     (
         V4,

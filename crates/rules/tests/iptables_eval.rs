@@ -135,7 +135,7 @@ fn ct(state: CtState, dir: Option<Direction>, status: Status) -> CtSnapshot {
         helper: None,
         master_helper: None,
         mark: 0,
-        zone: 0,
+        zone: ctrack_core::Zone::DEFAULT,
         proto_state: None,
     }
 }
@@ -725,7 +725,7 @@ COMMIT
     );
     assert_eq!(
         (meta.ct_helper.as_deref(), meta.ct_zone, meta.notrack),
-        (None, Some(7), false)
+        (None, Some(ctrack_core::Zone::both(7)), false)
     );
 }
 

@@ -795,8 +795,10 @@ mod tests {
     #[test]
     fn only_a_request_opens_an_entry() {
         for loose in [1, 0] {
-            let mut s = Sysctls::default();
-            s.dccp_loose = loose;
+            let s = Sysctls {
+                dccp_loose: loose,
+                ..Default::default()
+            };
             let mut t = T::with(s, true);
             for kind in [
                 types::RESPONSE,
@@ -1040,8 +1042,10 @@ mod tests {
             Some("nf_ct_proto_33: nf_ct_dccp: bad checksum "),
         );
         // nf_conntrack_checksum=0: not verified.
-        let mut s = Sysctls::default();
-        s.checksum = 0;
+        let s = Sysctls {
+            checksum: 0,
+            ..Default::default()
+        };
         let mut t = T::with(s, true);
         let mut p = ipv4(false, &hdr(5000, 80, types::REQUEST, 1, 0));
         p[20 + 7] ^= 1;
@@ -1237,8 +1241,10 @@ mod tests {
                     1..12),
                 checksum_on in any::<bool>(),
             ) {
-                let mut s = Sysctls::default();
-                s.checksum = u32::from(checksum_on);
+                let s = Sysctls {
+                    checksum: u32::from(checksum_on),
+                    ..Default::default()
+                };
                 let mut t = T::with(s, true);
                 t.v4(false, &hdr(5000, 80, types::REQUEST, 1, 0));
                 t.v4(true, &hdr(80, 5000, types::RESPONSE, 2, 1));

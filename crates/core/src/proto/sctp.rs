@@ -555,7 +555,7 @@ mod tests {
         assert!(basic_checks(&q, 0, &mut m));
         assert!(m.has(chunk::DATA) && m.has(chunk::SACK) && !m.has(chunk::INIT));
         assert!(
-            !basic_checks(&vec![0u8; 12], 0, &mut Map::default()),
+            !basic_checks(&[0u8; 12], 0, &mut Map::default()),
             "no chunk"
         );
         let mut z = vec![0u8; 12];

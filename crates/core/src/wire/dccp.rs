@@ -186,7 +186,7 @@ mod tests {
     fn ack_number_reads_the_long_layout() {
         // Ack with short sequence numbers: the kernel still reads 8 bytes
         // of dccp_hdr_ack_bits after the 12-byte header.
-        let mut b = vec![0u8; 20];
+        let mut b = [0u8; 20];
         b[4] = 5;
         b[8] = types::ACK << 1;
         b[14..20].copy_from_slice(&[0, 1, 0, 0, 0, 2]);

@@ -115,7 +115,7 @@ fn snap(state: CtState, dir: Option<Direction>, status: Status) -> CtSnapshot {
         helper: None,
         master_helper: None,
         mark: 0,
-        zone: 0,
+        zone: ctrack_core::Zone::DEFAULT,
         proto_state: None,
     }
 }
@@ -658,7 +658,7 @@ fn ct_direction_status_mark_zone_protocol() {
     let p = v4(&p);
     let mut ct = est_reply();
     ct.mark = 7;
-    ct.zone = 3;
+    ct.zone = ctrack_core::Zone::both(3);
     assert!(hits("ip", "ct direction reply", &p, &ct));
     assert!(!hits("ip", "ct direction original", &p, &ct));
     assert!(hits("ip", "ct status seen-reply", &p, &ct));
@@ -1200,14 +1200,14 @@ fn raw_chains_see_no_entry() {
     assert!(m.notrack && m.ct_zone.is_none());
     // A zone template is a conntrack: notrack after it does nothing.
     let m = go(&mut r, 6201);
-    assert!(!m.notrack && m.ct_zone == Some(5));
+    assert!(!m.notrack && m.ct_zone == Some(ctrack_core::Zone::both(5)));
     // An untracked packet gets the template after all.
     let m = go(&mut r, 6202);
-    assert!(!m.notrack && m.ct_zone == Some(5));
+    assert!(!m.notrack && m.ct_zone == Some(ctrack_core::Zone::both(5)));
     let m = go(&mut r, 6300);
     assert!(m.notrack && m.nfmark == 9 && !m.ctmark_changed);
     let m = go(&mut r, 6301);
-    assert_eq!((m.ct_zone, m.nfmark), (Some(7), 8));
+    assert_eq!((m.ct_zone, m.nfmark), (Some(ctrack_core::Zone::both(7)), 8));
     let m = go(&mut r, 6302);
     assert_eq!(m.nfmark, 4);
 }

@@ -338,8 +338,10 @@ fn register_and_its_answer_expect_incoming_calls() {
 
 #[test]
 fn without_direct_media_any_source_and_address() {
-    let mut s = Sysctls::default();
-    s.sip_direct_media = 0;
+    let s = Sysctls {
+        sip_direct_media: 0,
+        ..Default::default()
+    };
     let mut t = T::new(s);
     let body = sdp("203.0.113.7", 30000);
     let v = t.a(&msg("INVITE sip:b SIP/2.0", &["CSeq: 1 INVITE"], &body));
@@ -401,8 +403,10 @@ fn ipv6_sdp() {
 
 #[test]
 fn the_same_media_from_another_call_leg_is_not_expected_twice() {
-    let mut s = Sysctls::default();
-    s.sip_direct_media = 0;
+    let s = Sysctls {
+        sip_direct_media: 0,
+        ..Default::default()
+    };
     let mut t = T::new(s);
     let body = sdp("203.0.113.7", 30000);
     t.a(&msg("INVITE sip:b SIP/2.0", &["CSeq: 1 INVITE"], &body));
