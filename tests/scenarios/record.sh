@@ -171,6 +171,7 @@ rules-marks                              | rules_marks.py                      |
 rules-ipv6-stateful                      | rules_ipv6_stateful.py              | --rules6 tests/scenarios/rules_ipv6_stateful.v6
 rules-invalid-drop                       | rules_invalid.py                    | --rules tests/scenarios/rules_invalid_drop.v4
 rules-invalid-accept                     | rules_invalid.py                    | --rules tests/scenarios/rules_invalid_accept.v4
+rules-limit                              | rules_limit.py                      | --rules tests/scenarios/rules_limit.v4
 '
 list() { echo "$MANIFEST" | awk -F'|' 'NF>1 {gsub(/ /,"",$1); print $1}'; }
 if [ "${1:-}" = "--list" ]; then list; exit 0; fi
@@ -200,6 +201,6 @@ while IFS='|' read -r name script opts; do
     else
         echo "[ctrack-scenarios] $name: FAILED (see $out/replay.log)"; rc=1
     fi
-    rm -f "$out"/counters.v4 "$out"/counters.v6 "$out"/counters.nft "$out"/input.pcap
+    rm -f "$out"/counters.v4 "$out"/counters.v6 "$out"/counters.nft "$out"/input.pcap "$out"/returned.pcap
 done <<< "$MANIFEST"
 exit $rc

@@ -27,6 +27,8 @@ pub struct HookPacket<'a> {
     pub pkt: &'a [u8],
     /// Offset and protocol of the transport header, when one is reachable.
     pub l4: Option<(usize, u8)>,
+    /// When it is handled, in jiffies.
+    pub time: crate::time::Ticks,
 }
 
 /// What the `conntrack` match sees of a packet's entry.

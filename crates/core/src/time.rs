@@ -108,6 +108,24 @@ impl Jiffies {
     }
 }
 
+/// A packet's time as the kernel's timers count it: the jiffies counter
+/// and the tick rate. What rate limits (`-m limit`) run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ticks {
+    pub jiffies: u64,
+    pub hz: u32,
+}
+
+impl Jiffies {
+    /// The jiffies counter at `now` (counted from the tracker's time 0).
+    pub fn at(self, now: Timestamp) -> Ticks {
+        Ticks {
+            jiffies: (u128::from(now.as_nanos()) * u128::from(self.hz) / 1_000_000_000) as u64,
+            hz: self.hz,
+        }
+    }
+}
+
 impl Default for Jiffies {
     fn default() -> Self {
         Jiffies::new(Jiffies::DEFAULT_HZ)

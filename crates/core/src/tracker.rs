@@ -681,6 +681,7 @@ impl Conntrack {
                 family,
                 pkt,
                 l4: get_l4proto(family, pkt).ok(),
+                time: self.options.jiffies.at(now),
             };
             match hooks.before_conntrack(&hp) {
                 Pre::Continue => Template::default(),
@@ -834,6 +835,7 @@ impl Conntrack {
             family,
             pkt,
             l4: l4res.ok(),
+            time: self.options.jiffies.at(now),
         };
         let (dataoff, protonum) = match l4res {
             Ok(x) => x,

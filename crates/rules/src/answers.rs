@@ -237,6 +237,7 @@ mod tests {
             family: Family::Ipv4,
             pkt: p,
             l4: Some((20, p[9])),
+            time: Default::default(),
         }
     }
 

@@ -96,6 +96,8 @@ pub struct PacketInfo<'a> {
     pub oif: Option<&'a str>,
     /// The hook being traversed.
     pub hook: Hook,
+    /// When, in jiffies (rate limits).
+    pub time: ctrack_core::time::Ticks,
 }
 
 /// What rules read and change about a packet besides its bytes.

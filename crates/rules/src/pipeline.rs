@@ -157,6 +157,7 @@ impl Pipeline {
             iif: self.iif.as_deref().or(self.route.iif.as_deref()),
             oif: self.oif.as_deref().or(self.route.oif.as_deref()),
             hook,
+            time: pkt.time,
         };
         let mut i = 0;
         while i < self.chains.len() {

@@ -207,6 +207,7 @@ fn run_full(
         iif,
         oif,
         hook: hook_of(key),
+        time: Default::default(),
     };
     rs.run(&id, &info, ct, meta)
 }

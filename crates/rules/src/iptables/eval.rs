@@ -43,6 +43,7 @@ pub(crate) struct View<'a> {
     pub fragoff: u16,
     pub iif: &'a str,
     pub oif: &'a str,
+    pub time: ctrack_core::time::Ticks,
 }
 
 fn ipv6_ext_hdr(n: u8) -> bool {
@@ -100,6 +101,7 @@ impl<'a> View<'a> {
             fragoff: 0,
             iif: pkt.iif.unwrap_or(""),
             oif: pkt.oif.unwrap_or(""),
+            time: pkt.time,
         };
         match pkt.family {
             Family::Ipv4 => {

@@ -15,7 +15,7 @@
 //! | `connmark` | `--mark V[/M]` | `xt_connmark.c` |
 //! | `helper` | `--helper NAME` | `xt_helper.c` (see [`HelperM`]) |
 //! | `comment` | `--comment` | always matches |
-//! | `limit` | `--limit`, `--limit-burst` | always matches (see [`Limit`]) |
+//! | `limit` | `--limit`, `--limit-burst` | the kernel's token bucket on the packets' jiffies (see [`Limit`]) |
 //! | `ttl` (IPv4) / `hl` (IPv6) | `--ttl-eq`/`--ttl-lt`/`--ttl-gt`, `--hl-*` | the header byte |
 //! | `statistic` | `--mode nth --every N --packet P` | `xt_statistic.c` nth counter (random mode refused) |
 //! | `length` | `--length LO[:HI]` | `xt_length.c` (IP total length) |
@@ -1158,17 +1158,58 @@ pub(crate) struct HelperM {
     pub inv: bool,
 }
 
-/// `struct xt_rateinfo`.
-///
-/// The kernel's token bucket runs on jiffies; a rule source sees no packet
-/// time (`PacketInfo` has none), so ctrack cannot run it faithfully and
-/// the limit match always matches. Rates are parsed, checked and printed
-/// exactly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `struct xt_rateinfo` and `xt_limit.c`'s token bucket: credits in units
+/// of `CREDITS_PER_JIFFY` per jiffy, full (`avg * burst`) when the rule is
+/// loaded, one `avg` spent per matching packet, the u32 arithmetic the
+/// kernel's (wrapping after some 37 hours without a packet at HZ=250).
+/// The bucket fills from the first packet's time, as it would had the rule
+/// been loaded just before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Limit {
     /// Period per packet in 1/10000 s (`XT_LIMIT_SCALE`).
     pub avg: u32,
     pub burst: u32,
+    /// `priv->prev` (jiffies) and `priv->credit`, once a packet came.
+    pub bucket: std::cell::Cell<Option<(u64, u32)>>,
+}
+
+/// `CREDITS_PER_JIFFY`: the largest power of two not above
+/// `0xFFFFFFFF / (HZ * 60 * 60 * 24)`.
+fn credits_per_jiffy(hz: u32) -> u32 {
+    let max = 0xFFFF_FFFFu32 / hz.max(1).saturating_mul(60 * 60 * 24).max(1);
+    if max == 0 {
+        1
+    } else {
+        1 << (31 - max.leading_zeros())
+    }
+}
+
+/// `user2credits()`.
+fn user2credits(user: u32, hz: u32) -> u32 {
+    let cpj = credits_per_jiffy(hz);
+    let k = hz.wrapping_mul(cpj);
+    if k != 0 && user > 0xFFFF_FFFF / k {
+        (user / LIMIT_SCALE).wrapping_mul(k)
+    } else {
+        user.wrapping_mul(k) / LIMIT_SCALE
+    }
+}
+
+impl Limit {
+    /// `limit_mt()`: whether the packet at `t` is within the rate.
+    pub fn take(&self, t: ctrack_core::time::Ticks) -> bool {
+        let cost = user2credits(self.avg, t.hz);
+        let cap = user2credits(self.avg.wrapping_mul(self.burst), t.hz);
+        let (prev, credit) = self.bucket.get().unwrap_or((t.jiffies, cap));
+        let increase = (t.jiffies.wrapping_sub(prev) as u32).wrapping_mul(credits_per_jiffy(t.hz));
+        let mut credit = credit.wrapping_add(increase).min(cap);
+        let ok = credit >= cost;
+        if ok {
+            credit -= cost;
+        }
+        self.bucket.set(Some((t.jiffies, credit)));
+        ok
+    }
 }
 
 const LIMIT_SCALE: u32 = 10000;
@@ -1186,6 +1227,7 @@ impl Limit {
         Limit {
             avg: LIMIT_SCALE * 60 * 60 / 3,
             burst: 5,
+            bucket: std::cell::Cell::new(None),
         }
     }
 
@@ -1914,8 +1956,55 @@ impl Match {
                     None => Hit::No,
                 }
             }
-            Match::Comment(_) | Match::Limit(_) => Hit::Yes,
+            Match::Limit(l) => yes(l.take(v.time)),
+            Match::Comment(_) => Hit::Yes,
             _ => Hit::Yes,
         }
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use ctrack_core::time::Ticks;
+
+    fn at(jiffies: u64) -> Ticks {
+        Ticks { jiffies, hz: 250 }
+    }
+
+    #[test]
+    fn the_constants_are_the_kernels() {
+        // HZ=250: 0xFFFFFFFF / 21,600,000 = 198 -> 128.
+        assert_eq!(credits_per_jiffy(250), 128);
+        assert_eq!(credits_per_jiffy(1000), 32);
+        assert_eq!(credits_per_jiffy(100), 256);
+        // 2/sec: 5000 units of 1/10000 s, 16000 credits at HZ=250.
+        assert_eq!(user2credits(5000, 250), 16000);
+        // Large periods divide first.
+        assert_eq!(user2credits(864_000_000, 250), 86_400 * 32_000);
+    }
+
+    #[test]
+    fn the_burst_then_the_rate() {
+        let l = Limit {
+            avg: Limit::parse_rate("2/sec").unwrap(),
+            burst: 3,
+            bucket: std::cell::Cell::new(None),
+        };
+        // A full bucket: three packets, then none in the same tick.
+        let got: Vec<bool> = (0..5).map(|_| l.take(at(1000))).collect();
+        assert_eq!(got, [true, true, true, false, false]);
+        // Half a second (125 jiffies) earns one packet.
+        assert!(l.take(at(1125)));
+        assert!(!l.take(at(1125)));
+        // A long pause refills the bucket to the burst, not beyond.
+        let got: Vec<bool> = (0..4).map(|_| l.take(at(100_000))).collect();
+        assert_eq!(got, [true, true, true, false]);
+    }
+
+    #[test]
+    fn without_a_clock_every_packet_passes() {
+        let l = Limit::default_();
+        assert!((0..100).all(|_| l.take(Ticks::default())));
     }
 }

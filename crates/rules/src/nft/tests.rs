@@ -95,6 +95,7 @@ fn info(family: Family, pkt: &[u8]) -> PacketInfo<'_> {
         iif: Some("eth0"),
         oif: Some("eth1"),
         hook: Hook::Forward,
+        time: Default::default(),
     }
 }
 
