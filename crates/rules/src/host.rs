@@ -112,14 +112,15 @@ impl Iface {
             default: false,
         };
         for part in rest.split(',').map(str::trim) {
-            if part == "default" {
+            if part.is_empty() {
+                return Err(format!(
+                    "`{s}`: an empty address (write ADDR/PREFIX or default)"
+                ));
+            } else if part == "default" {
                 iface.default = true;
             } else {
                 iface.nets.push(LocalNet::parse(part)?);
             }
-        }
-        if iface.nets.is_empty() && !iface.default {
-            return Err(format!("`{s}`: no address and not the default route"));
         }
         Ok(iface)
     }
@@ -343,15 +344,31 @@ mod tests {
 
     #[test]
     fn interface_syntax_errors_say_what_is_wrong() {
-        for bad in [
-            "fw0",
-            "=192.0.2.1/24",
-            "fw0=",
-            "fw0=nope",
-            "a very long name=1.2.3.4",
-            "x/y=1.2.3.4",
+        for (bad, want) in [
+            ("fw0", "`fw0`: expected NAME=ADDR/PREFIX[,…][,default]"),
+            (
+                "=192.0.2.1/24",
+                "`=192.0.2.1/24`: `` is not an interface name (1 to 15 characters, no spaces or /)",
+            ),
+            (
+                "fw0=",
+                "`fw0=`: an empty address (write ADDR/PREFIX or default)",
+            ),
+            (
+                "fw0=192.0.2.1/24,,default",
+                "`fw0=192.0.2.1/24,,default`: an empty address (write ADDR/PREFIX or default)",
+            ),
+            ("fw0=nope", "`nope`: not an address (ADDR or ADDR/PREFIX)"),
+            (
+                "a very long name=1.2.3.4",
+                "`a very long name=1.2.3.4`: `a very long name` is not an interface name (1 to 15 characters, no spaces or /)",
+            ),
+            (
+                "x/y=1.2.3.4",
+                "`x/y=1.2.3.4`: `x/y` is not an interface name (1 to 15 characters, no spaces or /)",
+            ),
         ] {
-            assert!(Iface::parse(bad).is_err(), "{bad}");
+            assert_eq!(Iface::parse(bad).unwrap_err(), want);
         }
         let i = Iface::parse("eth0=default").unwrap();
         assert!(i.default && i.nets.is_empty());

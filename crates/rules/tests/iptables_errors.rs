@@ -594,6 +594,51 @@ const CASES: &[(Family, &str, &str)] = &[
         "*filter\n-A INPUT -p tcp --tcp-option 0\nCOMMIT\n",
         "f:2:30: Bad TCP option \"0\"",
     ),
+    (
+        V4,
+        "*filter\n-A INPUT -p tcp --sport 1 --sport 2\nCOMMIT\n",
+        "f:2:35: Only one `--source-port' allowed",
+    ),
+    (
+        V4,
+        "*filter\n-A INPUT -p tcp --tcp-option 1 --tcp-option 2\nCOMMIT\n",
+        "f:2:45: Only one `--tcp-option' allowed",
+    ),
+    (
+        V4,
+        "*filter\n-A INPUT -m conntrack --ctstatus ASSURED,,SEEN_REPLY\nCOMMIT\n",
+        "f:2:34: Bad ctstatus \",SEEN_REPLY\"",
+    ),
+    (
+        V4,
+        "*filter\n-A INPUT -m length --length 1:2:3\nCOMMIT\n",
+        "f:2:29: length: Too many components for option \"--length\" (max: 2)",
+    ),
+    (
+        V4,
+        "*filter\n-A INPUT -m statistic --mode nth --probability 0.5 --every 2\nCOMMIT\n",
+        "f:2:60: statistic: option \"--every\" cannot be used together with \"--probability\".",
+    ),
+    (
+        V4,
+        "*filter\n-A INPUT -m statistic --mode nth --every 2 --probability 0.5\nCOMMIT\n",
+        "f:2:58: statistic: option \"--probability\" cannot be used together with \"--every\".",
+    ),
+    (
+        V4,
+        "*filter\n-N aaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nCOMMIT\n",
+        "f:2:4: chain name `aaaaaaaaaaaaaaaaaaaaaaaaaaaaa' too long (must be under 29 chars)",
+    ),
+    (
+        V4,
+        "*filter\n-N -x\nCOMMIT\n",
+        "f:2:4: chain name not allowed to start with `-'",
+    ),
+    (
+        V4,
+        "*filter\n:!x - [0:0]\nCOMMIT\n",
+        "f:2:2: chain name not allowed to start with `!'",
+    ),
 ];
 
 #[test]
@@ -612,6 +657,21 @@ fn errors_name_line_column_and_reason() {
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// Over-long arguments: an address list longer than a host name may be,
+/// and a word longer than iptables-restore's parameter buffer.
+#[test]
+fn long_arguments() {
+    let text = format!("*filter\n-A INPUT -s {}\nCOMMIT\n", "1".repeat(300));
+    let e = Ruleset::parse(&text, "f", V4).unwrap_err();
+    assert_eq!(e.to_string(), "f:2:13: Hostname too long");
+    let text = format!("*filter\n-A INPUT -s {}\nCOMMIT\n", "1".repeat(1024));
+    let e = Ruleset::parse(&text, "f", V4).unwrap_err();
+    assert_eq!(e.to_string(), "f:2:13: Parameter too long!");
+    let text = format!("*filter\n-A INPUT -s {}\nCOMMIT\n", "1".repeat(255));
+    let e = Ruleset::parse(&text, "f", V4).unwrap_err();
+    assert_ne!(e.message, "Hostname too long");
 }
 
 #[test]

@@ -491,9 +491,8 @@ impl Ext {
                     if arg.is_empty() {
                         return Err("Argument must have a minimum length of 1 characters".into());
                     }
-                    if arg.contains('\n') {
-                        return Err("Newlines not allowed in --nflog-prefix".into());
-                    }
+                    // libxt_NFLOG also refuses newlines; a line of a
+                    // saved ruleset cannot hold one.
                     n.prefix = arg.to_string();
                 }
                 2 => {

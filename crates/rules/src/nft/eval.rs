@@ -453,7 +453,7 @@ fn helper_obj(family: Family, h: &HelperAst) -> R<HelperObj> {
             _ => {
                 return err(
                     *l3pos,
-                    format!("`l3proto {l3}` does not fit a {} table", family.name()),
+                    format!("`l3proto {l3}` does not fit an {} table", family.name()),
                 );
             }
         }
@@ -657,7 +657,7 @@ fn const_val(dt: DType, v: &ValAst) -> R<Val> {
 fn const_num(dt: DType, v: &ValAst) -> R<u128> {
     match const_val(dt, v)? {
         Val::Num(n) => Ok(n),
-        Val::Str { .. } => err(v.pos(), format!("a {} is not a number", dt.desc())),
+        Val::Str { .. } => err(v.pos(), format!("{} is not a number", dt.a_desc())),
     }
 }
 
@@ -687,7 +687,7 @@ fn elem(dt: DType, e: &ElemAst) -> R<Elem> {
 /// `value/len`: the masked value and the mask.
 fn prefix(dt: DType, v: &ValAst, len: &ValAst) -> R<(u128, u128)> {
     if !dt.prefix_capable() && !matches!(dt, DType::Integer(_) | DType::InetService) {
-        return err(v.pos(), format!("a {} has no prefix notation", dt.desc()));
+        return err(v.pos(), format!("{} has no prefix notation", dt.a_desc()));
     }
     let n = const_num(dt, v)?;
     let l = match len {
@@ -988,7 +988,8 @@ impl RuleCx<'_> {
                 (_, Some(NFPROTO_IPV6)) => RejectKind::Icmp { v6: true, code: 4 },
                 _ => RejectKind::Icmp { v6: false, code: 3 },
             },
-            Some((k, None)) if k == "tcp" => {
+            // The parser gives a code to every `with` but `tcp reset`.
+            Some((_, None)) => {
                 self.need_trans(6, "tcp", pos)?;
                 RejectKind::TcpReset
             }
@@ -1032,7 +1033,6 @@ impl RuleCx<'_> {
                     }
                 }
             }
-            Some((k, None)) => return err(pos, format!("`reject with {k}` needs a code")),
         };
         self.out.push(Stmt::Reject(kind));
         Ok(())
@@ -1233,9 +1233,9 @@ impl RuleCx<'_> {
                     return err(
                         vals[0].pos(),
                         format!(
-                            "`value / mask` is for flags; `{}` is a {}",
+                            "`value / mask` is for flags; `{}` is {}",
                             key.text(),
-                            dt.desc()
+                            dt.a_desc()
                         ),
                     );
                 }
@@ -1317,9 +1317,9 @@ impl RuleCx<'_> {
                                     err(
                                         p,
                                         format!(
-                                            "`!` is for flags; `{}` is a {}",
+                                            "`!` is for flags; `{}` is {}",
                                             key.text(),
-                                            dt.desc()
+                                            dt.a_desc()
                                         ),
                                     )
                                 }

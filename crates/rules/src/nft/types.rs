@@ -317,6 +317,16 @@ impl DType {
         }
     }
 
+    /// [`desc`](Self::desc) with its indefinite article, for messages.
+    pub(crate) fn a_desc(self) -> String {
+        let d = self.desc();
+        let vowel = matches!(
+            d.as_bytes()[0].to_ascii_lowercase(),
+            b'a' | b'e' | b'i' | b'o' | b'u'
+        );
+        format!("{} {d}", if vowel { "an" } else { "a" })
+    }
+
     pub(crate) fn from_type_name(s: &str) -> Option<DType> {
         Some(match s {
             "inet_proto" => DType::InetProto,
@@ -373,9 +383,9 @@ impl DType {
     fn check_range(self, n: u128, text: &str) -> Result<Val, String> {
         if n > self.max() {
             return Err(format!(
-                "value `{text}` exceeds the valid range 0-{} of a {}",
+                "value `{text}` exceeds the valid range 0-{} of {}",
                 self.max(),
-                self.desc()
+                self.a_desc()
             ));
         }
         Ok(Val::Num(n))
@@ -392,7 +402,7 @@ impl DType {
                     } else {
                         ""
                     };
-                    return Err(format!("`{text}` is not a {}{hint}", self.desc()));
+                    return Err(format!("`{text}` is not {}{hint}", self.a_desc()));
                 }
                 let (bytes, wildcard) = unescape_name(text, self == DType::Ifname);
                 if bytes.is_empty() && !wildcard {
@@ -409,7 +419,7 @@ impl DType {
                     ));
                 }
                 if bytes.contains(&0) {
-                    return Err(format!("`{text}` contains a NUL byte"));
+                    return Err(format!("`{}` contains a NUL byte", text.escape_debug()));
                 }
                 Ok(Val::Str { bytes, wildcard })
             }
@@ -440,15 +450,15 @@ impl DType {
                     return self.check_range(n, text);
                 }
                 if kind != SymKind::Word && kind != SymKind::Quoted {
-                    return Err(format!("`{text}` is not a {}", self.desc()));
+                    return Err(format!("`{text}` is not {}", self.a_desc()));
                 }
                 if let Some(tbl) = self.symbols() {
                     if let Some(v) = lookup(tbl, text) {
                         return Ok(Val::Num(v));
                     }
                     return Err(format!(
-                        "`{text}` is not a {} (one of {}, or a number)",
-                        self.desc(),
+                        "`{text}` is not {} (one of {}, or a number)",
+                        self.a_desc(),
                         names(tbl)
                     ));
                 }
@@ -461,7 +471,7 @@ impl DType {
                         .find(|(n, _)| *n == text)
                         .map(|(_, p)| Val::Num(u128::from(*p)))
                         .ok_or_else(|| format!("`{text}`: unknown service name")),
-                    _ => Err(format!("`{text}` is not a {}", self.desc())),
+                    _ => Err(format!("`{text}` is not {}", self.a_desc())),
                 }
             }
         }
