@@ -80,6 +80,7 @@ pub fn run(a: CheckRulesArgs) -> Result<ExitCode> {
         anyhow::bail!("no ruleset given (FILE, --rules, --rules6 or --nft)");
     }
     let mut iptables = Vec::new();
+    let mut nft = Vec::new();
     let mut out = io::stdout().lock();
     for (path, kind) in jobs {
         let text = std::fs::read_to_string(&path)
@@ -104,14 +105,17 @@ pub fn run(a: CheckRulesArgs) -> Result<ExitCode> {
                 let rs = ctrack_rules::nft::Ruleset::parse(&text, &name)?;
                 writeln!(
                     out,
-                    "{name}: nft ruleset, {} base chains (parsed; the lints cover iptables rulesets)",
+                    "{name}: nft ruleset, {} base chains",
                     rs.base_chains().len()
                 )?;
+                nft.push(rs);
             }
         }
     }
     let refs: Vec<&ctrack_rules::iptables::Ruleset> = iptables.iter().collect();
-    let lints = ctrack_rules::lint::lint(&refs, a.strict);
+    let mut lints = ctrack_rules::lint::lint(&refs, a.strict);
+    let refs: Vec<&ctrack_rules::nft::Ruleset> = nft.iter().collect();
+    lints.extend(ctrack_rules::lint::lint_nft(&refs, a.strict));
     for l in &lints {
         writeln!(out, "{l}")?;
     }

@@ -288,10 +288,42 @@ fn check_rules_accepts_a_clean_ruleset_and_nft() {
     let o = run(&[&"check-rules", &"--strict", &f]);
     assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
     assert!(out(&o).ends_with("0 findings\n"), "{}", out(&o));
+    let n = scratch(
+        "clean.nft",
+        "table inet fw {\n\
+         \tchain input {\n\
+         \t\ttype filter hook input priority filter; policy drop;\n\
+         \t\tct state established,related accept\n\
+         \t\tct state invalid drop\n\
+         \t\ttcp flags & (fin|syn|rst|ack) == syn tcp dport 22 ct state new accept\n\
+         \t}\n\
+         }\n",
+    );
+    let o = run(&[&"check-rules", &"--strict", &n]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+    assert!(
+        out(&o).contains("nft ruleset, 1 base chains"),
+        "{}",
+        out(&o)
+    );
+    assert!(out(&o).ends_with("0 findings\n"), "{}", out(&o));
+    // The local-host fixture accepts `iif "lo"` and replies before its
+    // invalid drop: the nft lints say so, with the line.
     let n = fixture("rules-local/local-nft/rules.nft");
     let o = run(&[&"check-rules", &n]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(out(&o).contains("nft ruleset"), "{}", out(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let text = out(&o);
+    assert!(
+        text.contains(
+            "rules.nft:15: invalid-not-dropped: inet host input rule 1: iif \"lo\" accept:"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("rules.nft:36: invalid-not-dropped: inet host output rule 1:"),
+        "{text}"
+    );
+    assert!(text.ends_with("2 findings\n"), "{text}");
 }
 
 #[test]

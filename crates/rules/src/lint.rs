@@ -1,5 +1,8 @@
-//! Lints on iptables rulesets (`ctrack check-rules`): mistakes that make a
-//! stateful firewall behave otherwise than it reads.
+//! Lints on iptables and nft rulesets (`ctrack check-rules`): mistakes that
+//! make a stateful firewall behave otherwise than it reads. [`lint`] takes
+//! iptables-save rulesets, [`lint_nft`] nft ones (the same lints on the nft
+//! filter chains: `input`/`forward` hooks for `no-established`, every
+//! filter base chain for the state order).
 //!
 //! | kind | when |
 //! |---|---|
@@ -386,4 +389,14 @@ fn state_order(rs: &Ruleset, t: &Table, strict: bool, out: &mut Vec<Lint>) {
             }
         }
     }
+}
+
+/// Lint nft rulesets: the same lints, on `nft list ruleset` files.
+pub fn lint_nft(sources: &[&crate::nft::Ruleset], strict: bool) -> Vec<Lint> {
+    let mut out = Vec::new();
+    for rs in sources {
+        crate::nft::lint::lint(rs, strict, &mut out);
+    }
+    out.sort_by(|a, b| (&a.file, a.line, a.kind).cmp(&(&b.file, b.line, b.kind)));
+    out
 }

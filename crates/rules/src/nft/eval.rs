@@ -242,6 +242,7 @@ impl Builder {
                 table.chains.push(Chain {
                     label: format!("{} {} {}", family.name(), table.name, c.name),
                     name: c.name.clone(),
+                    line: c.pos.line,
                     base,
                     rules: Vec::new(),
                     comment,
@@ -295,6 +296,7 @@ impl Builder {
         payload_try_merge(&mut stmts);
         Ok((
             Rule {
+                line: ast.stmts.first().map_or(0, |s| s.pos().line),
                 stmts,
                 comment: ast.comment.clone(),
                 rref: crate::model::RuleRef {

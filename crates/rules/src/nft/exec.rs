@@ -168,7 +168,7 @@ fn skb_ct<'a>(ct: &'a CtSnapshot, meta: &Meta, pre: bool) -> SkbCt<'a> {
 }
 
 /// A loaded register.
-enum Reg {
+pub(crate) enum Reg {
     Num(u128),
     Name(Vec<u8>),
 }
@@ -296,9 +296,15 @@ fn set_contains(set: &SetDef, reg: &Reg) -> bool {
 }
 
 fn eval_match(m: &Match, sets: &[SetDef], env: &Env<'_, '_>, meta: &Meta) -> bool {
-    let Some(mut reg) = env.load(m.key, meta) else {
-        return false;
-    };
+    match env.load(m.key, meta) {
+        Some(reg) => match_value(m, sets, reg),
+        None => false,
+    }
+}
+
+/// Whether the match holds for a key that loaded `reg` (before the
+/// match's own bitwise step).
+pub(crate) fn match_value(m: &Match, sets: &[SetDef], mut reg: Reg) -> bool {
     if let (Some((mask, xor)), Reg::Num(v)) = (m.bitwise, &reg) {
         reg = Reg::Num((v & mask) ^ xor);
     }

@@ -315,7 +315,7 @@ pub(crate) enum Elem {
     Range(u128, u128),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SetDef {
     /// None: an anonymous set of one rule.
     pub name: Option<String>,
@@ -328,14 +328,14 @@ pub(crate) struct SetDef {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum SetRef {
     Anon(Box<SetDef>),
     /// Index into the table's sets.
     Named(usize),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Rhs {
     Val(Val),
     Range(u128, u128),
@@ -343,7 +343,7 @@ pub(crate) enum Rhs {
 }
 
 /// load key [& mask ^ xor] then compare / range / lookup.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Match {
     pub key: Key,
     pub bitwise: Option<(u128, u128)>,
@@ -432,6 +432,8 @@ pub(crate) struct Base {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Rule {
+    /// Where the rule starts in the file.
+    pub line: usize,
     pub stmts: Vec<Stmt>,
     pub comment: Option<String>,
     /// How reports name the rule (its text as nft prints it, without
@@ -446,6 +448,8 @@ pub(crate) struct Chain {
     pub name: String,
     /// `inet fw forward`: how reports name the chain.
     pub label: String,
+    /// Where the chain is (first) declared in the file.
+    pub line: usize,
     pub base: Option<Base>,
     pub rules: Vec<Rule>,
     pub comment: Option<String>,

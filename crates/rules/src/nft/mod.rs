@@ -22,6 +22,7 @@ mod eval;
 mod exec;
 mod ir;
 mod lexer;
+pub(crate) mod lint;
 mod parse;
 mod print;
 mod services;
@@ -35,6 +36,8 @@ use ctrack_core::hooks::CtSnapshot;
 /// A parsed nftables ruleset: one or more tables.
 #[derive(Debug, Clone)]
 pub struct Ruleset {
+    /// The file name given to [`Ruleset::parse`].
+    file: String,
     tables: Vec<ir::Table>,
     /// Base chains: (id, table, chain).
     bases: Vec<(BaseChainId, usize, usize)>,
@@ -91,7 +94,16 @@ impl Ruleset {
                 }
             }
         }
-        Ok(Ruleset { tables, bases })
+        Ok(Ruleset {
+            file: file_name.to_string(),
+            tables,
+            bases,
+        })
+    }
+
+    /// The file name the ruleset was read under.
+    pub fn file(&self) -> &str {
+        &self.file
     }
 
     /// The ruleset as `nft list ruleset` prints it, with the counters'
