@@ -165,6 +165,7 @@ rules-goto                               | rules_goto.py                       |
 rules-reject                             | rules_reject.py                     | --rules tests/scenarios/rules_reject.v4 --rules6 tests/scenarios/rules_reject.v6
 rules-notrack                            | rules_notrack.py                    | --rules tests/scenarios/rules_notrack.v4 --rules6 tests/scenarios/rules_notrack.v6
 rules-nft-notrack                        | rules_notrack.py                    | --nft tests/scenarios/rules_nft_notrack.nft
+rules-nft-vmap                           | rules_conntrack_forward.py          | --nft tests/scenarios/rules_nft_vmap.nft
 rules-ct-helper-ftp                      | rules_ct_helper_ftp.py              | --no-helpers --rules tests/scenarios/rules_ct_helper_ftp.v4
 rules-drop-hooks                         | rules_drop_hooks.py                 | --rules tests/scenarios/rules_drop_hooks.v4
 rules-marks                              | rules_marks.py                      | --rules tests/scenarios/rules_marks.v4

@@ -209,21 +209,28 @@ fn unused_chains(rs: &Ruleset, t: &Table, out: &mut Vec<Lint>) {
 
 /// The rules a packet may meet from the start of chain `ci` up to rule
 /// `upto` (exclusive), following jumps and gotos into user chains, in
-/// order: (chain, rule index).
+/// order: (chain, rule index, the states a packet meeting the rule can be
+/// in, narrowed by the state match of the rule that jumped, and whether it
+/// has SYN because that rule required it).
 fn path(
     t: &Table,
     ci: usize,
     upto: usize,
+    entry: (u16, bool),
     seen: &mut HashSet<usize>,
-    out: &mut Vec<(usize, usize)>,
+    out: &mut Vec<(usize, usize, u16, bool)>,
 ) {
     if !seen.insert(ci) {
         return;
     }
     for (i, r) in t.chains[ci].rules.iter().enumerate().take(upto) {
-        out.push((ci, i));
+        out.push((ci, i, entry.0, entry.1));
         if let Target::Jump(j) | Target::Goto(j) = r.target {
-            path(t, j, usize::MAX, seen, out);
+            let here = (
+                entry.0 & analysis::states(r).unwrap_or(ALL_STATES),
+                entry.1 || analysis::syn_flags(r, false),
+            );
+            path(t, j, usize::MAX, here, seen, out);
         }
     }
 }
@@ -260,22 +267,30 @@ fn no_established(rs: &Ruleset, t: &Table, out: &mut Vec<Lint>) {
             None => continue,
         };
         let mut rules = Vec::new();
-        path(t, ci, upto, &mut HashSet::new(), &mut rules);
+        path(
+            t,
+            ci,
+            upto,
+            (ALL_STATES, false),
+            &mut HashSet::new(),
+            &mut rules,
+        );
         // A chain that lets nothing through has no replies to lose (a host
         // that does not forward: FORWARD policy DROP and no rule).
         if !rules
             .iter()
-            .any(|&(cj, i)| t.chains[cj].rules[i].target == Target::Accept)
+            .any(|&(cj, i, ..)| t.chains[cj].rules[i].target == Target::Accept)
         {
             continue;
         }
+        // An ACCEPT counts for the states it is restricted to, by its own
+        // state match or by the way into its chain.
         let mut accepted = 0u16;
-        for (cj, i) in rules {
+        for (cj, i, entry, _) in rules {
             let r = &t.chains[cj].rules[i];
-            if r.target == Target::Accept
-                && let Some(s) = analysis::states(r)
-            {
-                accepted |= s;
+            let st = analysis::states(r);
+            if r.target == Target::Accept && (st.is_some() || entry != ALL_STATES) {
+                accepted |= st.unwrap_or(ALL_STATES) & entry;
             }
         }
         let message = if accepted & st::ESTABLISHED == 0 {
@@ -313,13 +328,20 @@ fn state_order(rs: &Ruleset, t: &Table, strict: bool, out: &mut Vec<Lint>) {
             continue;
         }
         let mut rules = Vec::new();
-        path(t, ci, usize::MAX, &mut HashSet::new(), &mut rules);
+        path(
+            t,
+            ci,
+            usize::MAX,
+            (ALL_STATES, false),
+            &mut HashSet::new(),
+            &mut rules,
+        );
         let mut invalid_dropped = false;
         let mut nosyn_dropped = false;
-        for (cj, i) in rules {
+        for (cj, i, entry, syn_entry) in rules {
             let ch = &t.chains[cj];
             let r = &ch.rules[i];
-            let states = analysis::states(r).unwrap_or(ALL_STATES);
+            let states = analysis::states(r).unwrap_or(ALL_STATES) & entry;
             let drops = matches!(r.target, Target::Drop | Target::Reject(_));
             if drops && states & st::INVALID != 0 {
                 invalid_dropped = true;
@@ -333,7 +355,7 @@ fn state_order(rs: &Ruleset, t: &Table, strict: bool, out: &mut Vec<Lint>) {
             }
             // A rule without a state match accepts every state, NEW and
             // INVALID included.
-            let stateless = analysis::states(r).is_none();
+            let stateless = analysis::states(r).is_none() && entry == ALL_STATES;
             let accepts_new = r.target == Target::Accept && states & st::NEW != 0;
             if !accepts_new {
                 continue;
@@ -366,6 +388,7 @@ fn state_order(rs: &Ruleset, t: &Table, strict: bool, out: &mut Vec<Lint>) {
             if strict
                 && analysis::may_be_tcp(r)
                 && !analysis::syn_flags(r, false)
+                && !syn_entry
                 && !nosyn_dropped
                 && reported.insert((LintKind::NewWithoutSyn, cj, i))
             {

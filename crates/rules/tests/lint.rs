@@ -215,3 +215,33 @@ fn a_chain_that_accepts_nothing_needs_no_established_rule() {
     .unwrap();
     assert!(lint(&[&rs], true).is_empty());
 }
+
+/// What the rule that jumps into a user chain required holds inside it:
+/// its states, and SYN.
+#[test]
+fn the_way_into_a_user_chain_narrows_it() {
+    let r = rs("*filter
+:FORWARD DROP [0:0]
+:REL - [0:0]
+:WEB - [0:0]
+-A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT
+-A FORWARD -m conntrack --ctstate RELATED -j REL
+-A FORWARD -m conntrack --ctstate INVALID -j DROP
+-A FORWARD -p tcp --syn -m conntrack --ctstate NEW -j WEB
+-A REL -m conntrack --ctdir REPLY -j ACCEPT
+-A WEB -p tcp --dport 80 -j ACCEPT
+COMMIT
+");
+    assert!(lint(&[&r], true).is_empty(), "{:?}", lint(&[&r], true));
+    // Without the SYN check on the way in, the accept in WEB is flagged.
+    let r = rs("*filter
+:FORWARD DROP [0:0]
+:WEB - [0:0]
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -m conntrack --ctstate INVALID -j DROP
+-A FORWARD -p tcp -m conntrack --ctstate NEW -j WEB
+-A WEB -p tcp --dport 80 -j ACCEPT
+COMMIT
+");
+    assert_eq!(kinds(&lint(&[&r], true)), [(LintKind::NewWithoutSyn, 7)]);
+}

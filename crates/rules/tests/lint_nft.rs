@@ -283,3 +283,55 @@ fn fixtures() {
         assert_eq!(kinds(&l), [(LintKind::NewWithoutSyn, 8)], "{name}");
     }
 }
+
+/// Verdict maps: a `ct state vmap` counts as the accepts and drops of its
+/// elements, jumps in maps lead somewhere, a map is a condition.
+#[test]
+fn verdict_maps() {
+    let r = fwd(
+        "drop",
+        "\t\tct state vmap { established : accept, related : accept, invalid : drop }
+\t\ttcp flags & (fin|syn|rst|ack) == syn tcp dport vmap { 22 : accept, 80 : jump web }
+",
+        "\tchain web {\n\t\taccept\n\t}\n",
+    );
+    assert!(
+        lint_nft(&[&r], true).is_empty(),
+        "{:?}",
+        lint_nft(&[&r], true)
+    );
+    // Established only; no invalid drop before the port map.
+    let r = fwd(
+        "drop",
+        "\t\tct state vmap { established : accept }\n\t\ttcp dport vmap { 22 : accept }\n",
+        "",
+    );
+    assert_eq!(
+        kinds(&lint_nft(&[&r], false)),
+        [
+            (LintKind::NoEstablished, 2),
+            (LintKind::InvalidNotDropped, 5)
+        ]
+    );
+    assert!(lint_nft(&[&r], false)[0].message.contains("not related"));
+    // A chain only a map jumps to is used; a rule after a map is reached;
+    // a map after a covering accept is shadowed.
+    let r = fwd(
+        "accept",
+        "\t\tmeta l4proto vmap { udp : jump u }\n\t\tmeta l4proto tcp accept\n\t\ttcp dport vmap { 22 : drop }\n",
+        "\tchain u {\n\t}\n",
+    );
+    assert_eq!(
+        kinds(&of(&r, false, LintKind::Shadowed)),
+        [(LintKind::Shadowed, 6)]
+    );
+    assert!(of(&r, false, LintKind::Unreachable).is_empty());
+    assert!(of(&r, false, LintKind::UnusedChain).is_empty());
+    // Related packets accepted in the chain `related : jump` leads to.
+    let r = rs(include_str!("../../../tests/scenarios/rules_nft_vmap.nft"));
+    assert!(
+        lint_nft(&[&r], true).is_empty(),
+        "{:?}",
+        lint_nft(&[&r], true)
+    );
+}

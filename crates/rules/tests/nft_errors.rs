@@ -342,6 +342,105 @@ fn errors_name_line_column_and_reason() {
         (c("== 1"), "f:3:3: expected a statement, found `==`"),
         (c("meta"), "f:3:7: expected a meta key, found end of line"),
         (c("ct"), "f:3:5: expected a ct key, found end of line"),
+        // verdict maps
+        (
+            c("tcp dport == vmap { 22 : accept }"),
+            "f:3:13: a verdict map takes no operator (`KEY vmap { ... }`)",
+        ),
+        (
+            t("\tset s {\n\t\ttype inet_service\n\t}\n\tchain c {\n\t\ttcp dport vmap @s\n\t}"),
+            "f:6:18: `@s` is a set: `vmap` needs a map",
+        ),
+        (
+            t(
+                "\tmap m {\n\t\ttype inet_service : verdict\n\t}\n\tchain c {\n\t\ttcp dport @m\n\t}",
+            ),
+            "f:6:13: `@m` is a map: write `vmap @m`",
+        ),
+        (
+            c("tcp dport vmap @nope"),
+            "f:3:18: there is no map `nope` in table inet t",
+        ),
+        (
+            t(
+                "\tmap m {\n\t\ttype ipv4_addr : verdict\n\t}\n\tchain c {\n\t\ttcp dport vmap @m\n\t}",
+            ),
+            "f:6:18: datatype mismatch: `tcp dport` is of type inet_service, map `m` has ipv4_addr keys",
+        ),
+        (
+            c("tcp dport vmap { 22 : accept, 22 : drop }"),
+            "f:3:33: this key is in the map twice",
+        ),
+        (
+            t("\tmap m {\n\t\ttype inet_service : mark\n\t}"),
+            "f:3:23: maps of `mark` are not supported: only verdict maps (`type KEY : verdict`)",
+        ),
+        (
+            c("tcp dport vmap { 22 : jump nowhere }"),
+            "f:3:30: `jump nowhere`: there is no chain `nowhere` in table inet t",
+        ),
+        (
+            t("\tmap m {\n\t\ttype inet_service : verdict\n\t\telements = { 1-2 : accept }\n\t}"),
+            "f:4:16: You must add 'flags interval' to your map declaration if you want to add prefix, range or wildcard elements",
+        ),
+        (
+            t(
+                "\tmap m {\n\t\ttype inet_service : verdict\n\t\telements = { 1 : accept, 1 : drop }\n\t}",
+            ),
+            "f:4:28: this key is in the map twice",
+        ),
+        (
+            t(
+                "\tmap m {\n\t\ttype inet_service : verdict\n\t}\n\tmap m {\n\t\ttype inet_service : verdict\n\t}",
+            ),
+            "f:5:6: `m` is declared twice (ctrack does not merge map declarations)",
+        ),
+        (
+            t("\tset s {\n\t\ttype inet_service : verdict\n\t}"),
+            "f:3:21: `type KEY : DATA` declares a map: write `map NAME { ... }`",
+        ),
+        (
+            c("tcp dport vmap { 22 : allow }"),
+            "f:3:25: `allow` is not a verdict (accept, drop, continue, return, jump, goto): only verdict maps are supported",
+        ),
+        (
+            c("tcp dport vmap { }"),
+            "f:3:18: an empty map `{ }` matches nothing; nft rejects it",
+        ),
+        (
+            c("tcp dport vmap { 22 accept }"),
+            "f:3:23: expected `:`, found `accept`",
+        ),
+        (
+            c("tcp dport { 22 : accept }"),
+            "f:3:18: `key : value` elements belong in a map: `vmap { ... }` or a `map` block",
+        ),
+        (
+            t("\tmap m {\n\t\ttype inet_service\n\t}"),
+            "f:3:20: expected `:`, found end of line",
+        ),
+        (
+            t("\tmap m {\n\t\tflags interval\n\t}"),
+            "f:2:6: map `m` needs `type KEY : verdict` or `typeof KEY : verdict`",
+        ),
+        (
+            t(
+                "\tchain b {\n\t\ttype filter hook input priority 0;\n\t}\n\tchain c {\n\t\ttcp dport vmap { 22 : jump b }\n\t}",
+            ),
+            "f:6:30: `jump b`: a base chain cannot be the target of jump",
+        ),
+        (
+            t(
+                "\tchain b {\n\t\ttype filter hook input priority 0;\n\t\tjump a\n\t}\n\tchain a {\n\t\ttcp dport vmap { 1 : jump a }\n\t}",
+            ),
+            "f:7:29: this jump makes a loop (b -> a -> a): the kernel refuses it",
+        ),
+        (
+            t(
+                "\tmap m {\n\t\ttype inet_service : verdict\n\t\telements = { 1 : goto a }\n\t}\n\tchain b {\n\t\ttype filter hook input priority 0;\n\t\tjump a\n\t}\n\tchain a {\n\t\ttcp dport vmap @m\n\t}",
+            ),
+            "f:11:18: this jump makes a loop (b -> a -> a): the kernel refuses it",
+        ),
     ];
     let mut bad = Vec::new();
     for (text, want) in &cases {

@@ -11,7 +11,7 @@ use super::ir::*;
 use super::lexer::Pos;
 use super::parse::{
     BinOp, ChainAst, ChainItem, ElemAst, Error, ExprAst, HelperAst, KeyAst, RelOp, RhsAst, RuleAst,
-    SetAst, SetItem, StmtAst, TableAst, TableItem, TopCmd, ValAst,
+    SetAst, SetItem, StmtAst, TableAst, TableItem, TopCmd, ValAst, VerdictAst,
 };
 use super::types::{DType, SymKind, Val, proto_name};
 use crate::model::{Hook, priority};
@@ -30,6 +30,7 @@ pub(crate) fn build(cmds: Vec<TopCmd>) -> R<Vec<Table>> {
     let mut b = Builder {
         tables: Vec::new(),
         pending: Vec::new(),
+        pending_maps: Vec::new(),
         jumps: Vec::new(),
     };
     for cmd in cmds {
@@ -37,10 +38,20 @@ pub(crate) fn build(cmds: Vec<TopCmd>) -> R<Vec<Table>> {
             TopCmd::FlushRuleset => {
                 b.tables.clear();
                 b.pending.clear();
+                b.pending_maps.clear();
                 b.jumps.clear();
             }
             TopCmd::Table(t) => b.declare_table(t)?,
         }
+    }
+    // Map verdicts name chains: resolved once every chain is declared.
+    for (ti, si, verdicts) in std::mem::take(&mut b.pending_maps) {
+        let table = &b.tables[ti];
+        let resolved = verdicts
+            .iter()
+            .map(|v| resolve_verdict(table, v).map(|(v, _)| v))
+            .collect::<R<Vec<_>>>()?;
+        b.tables[ti].sets[si].map = Some(resolved);
     }
     let pending = std::mem::take(&mut b.pending);
     for (t, c, rule) in pending {
@@ -68,6 +79,9 @@ struct Builder {
     /// declared (nft expands a table block into objects, sets, chains,
     /// then rules): (table, chain, rule).
     pending: Vec<(usize, usize, RuleAst)>,
+    /// Named verdict maps whose verdicts wait for the chains: (table, set,
+    /// the verdict of each element).
+    pending_maps: Vec<(usize, usize, Vec<VerdictAst>)>,
     /// (table, from chain, to chain, where the jump is written)
     jumps: Vec<(usize, usize, usize, Pos)>,
 }
@@ -124,11 +138,28 @@ impl Builder {
                     self.tables[ti].helpers.push(obj);
                 }
                 TableItem::Set(s) => {
-                    let def = named_set(s)?;
+                    let (def, verdicts) = named_set(s)?;
                     let table = &mut self.tables[ti];
+                    if let Some(verdicts) = verdicts {
+                        if table.sets.iter().any(|x| x.name == def.name) {
+                            return err(
+                                s.pos,
+                                format!(
+                                    "`{}` is declared twice (ctrack does not merge map declarations)",
+                                    s.name
+                                ),
+                            );
+                        }
+                        table.sets.push(def);
+                        self.pending_maps.push((ti, table.sets.len() - 1, verdicts));
+                        continue;
+                    }
                     match table.sets.iter_mut().find(|x| x.name == def.name) {
                         Some(old) => {
-                            if old.dtype != def.dtype || old.interval != def.interval {
+                            if old.dtype != def.dtype
+                                || old.interval != def.interval
+                                || old.map.is_some()
+                            {
                                 return err(
                                     s.pos,
                                     format!(
@@ -477,7 +508,9 @@ fn helper_obj(family: Family, h: &HelperAst) -> R<HelperObj> {
     })
 }
 
-fn named_set(s: &SetAst) -> R<SetDef> {
+/// A `set` or `map` block; for a map also the verdict of each element,
+/// to be resolved once the chains are known.
+fn named_set(s: &SetAst) -> R<(SetDef, Option<Vec<VerdictAst>>)> {
     let mut dtype = None;
     let mut typeof_key = None;
     let (mut interval, mut constant) = (false, false);
@@ -514,44 +547,120 @@ fn named_set(s: &SetAst) -> R<SetDef> {
                 }
             }
             SetItem::Comment(c) => comment = Some(c.clone()),
-            SetItem::Elements(_) => {}
+            SetItem::Data(d, pos) => {
+                if d != "verdict" {
+                    return err(
+                        *pos,
+                        format!(
+                            "maps of `{d}` are not supported: only verdict maps (`type KEY : verdict`)"
+                        ),
+                    );
+                }
+            }
+            SetItem::Elements(_) | SetItem::MapElements(_) => {}
         }
     }
     let Some(dtype) = dtype else {
         return err(
             s.pos,
-            format!("set `{}` needs a `type` or `typeof`", s.name),
+            if s.map {
+                format!(
+                    "map `{}` needs `type KEY : verdict` or `typeof KEY : verdict`",
+                    s.name
+                )
+            } else {
+                format!("set `{}` needs a `type` or `typeof`", s.name)
+            },
         );
     };
     if dtype == DType::HelperName {
         return err(s.pos, "sets of strings other than ifname are not supported");
     }
+    let kind = if s.map { "map" } else { "set" };
+    let check = |e: &ElemAst, el: &Elem| {
+        if !interval && elem_is_interval(el) {
+            return err(
+                e.pos(),
+                format!(
+                    "You must add 'flags interval' to your {kind} declaration if you want to add \
+                     prefix, range or wildcard elements"
+                ),
+            );
+        }
+        Ok(())
+    };
     let mut elems = Vec::new();
+    let mut verdicts = Vec::new();
     for item in &s.items {
-        if let SetItem::Elements(list) = item {
-            for e in list {
-                let el = elem(dtype, e)?;
-                if !interval && elem_is_interval(&el) {
-                    return err(
-                        e.pos(),
-                        "You must add 'flags interval' to your set declaration if you want to add \
-                         prefix, range or wildcard elements",
-                    );
-                }
-                if !elems.contains(&el) {
-                    elems.push(el);
+        match item {
+            SetItem::Elements(list) => {
+                for e in list {
+                    let el = elem(dtype, e)?;
+                    check(e, &el)?;
+                    if !elems.contains(&el) {
+                        elems.push(el);
+                    }
                 }
             }
+            SetItem::MapElements(list) => {
+                for (e, v) in list {
+                    let el = elem(dtype, e)?;
+                    check(e, &el)?;
+                    if elems.contains(&el) {
+                        return err(e.pos(), "this key is in the map twice");
+                    }
+                    elems.push(el);
+                    verdicts.push(v.clone());
+                }
+            }
+            _ => {}
         }
     }
-    Ok(SetDef {
+    let def = SetDef {
         name: Some(s.name.clone()),
         dtype,
         typeof_key,
         interval,
         constant,
         elems,
+        map: s.map.then(Vec::new),
         comment,
+    };
+    Ok((def, s.map.then_some(verdicts)))
+}
+
+/// A verdict as the kernel holds it, and the chain it jumps or goes to.
+fn resolve_verdict(table: &Table, v: &VerdictAst) -> R<(Verdict, Option<(usize, Pos)>)> {
+    Ok(match v.verdict.as_str() {
+        "accept" => (Verdict::Accept, None),
+        "drop" => (Verdict::Drop, None),
+        "continue" => (Verdict::Continue, None),
+        "return" => (Verdict::Return, None),
+        kind => {
+            let (name, tpos) = v.target.clone().unwrap_or_default();
+            let Some(ci) = table.chains.iter().position(|c| c.name == name) else {
+                return err(
+                    tpos,
+                    format!(
+                        "`{kind} {name}`: there is no chain `{name}` in table {} {}",
+                        table.family.name(),
+                        table.name
+                    ),
+                );
+            };
+            if table.chains[ci].base.is_some() {
+                return err(
+                    tpos,
+                    format!("`{kind} {name}`: a base chain cannot be the target of {kind}"),
+                );
+            }
+            let v = if kind == "jump" {
+                Verdict::Jump(ci)
+            } else {
+                Verdict::Goto(ci)
+            };
+            (v, Some((ci, tpos)))
+        }
     })
 }
 
@@ -768,6 +877,12 @@ fn norm_bitwise(bw: Option<(u128, u128)>, max: u128) -> Option<(u128, u128)> {
     bw.filter(|(m, x)| !(*m & max == max && *x == 0))
 }
 
+/// The right side of `KEY vmap ...`.
+enum VmapRhs<'a> {
+    Anon(&'a [(ElemAst, VerdictAst)]),
+    Named(&'a str, Pos),
+}
+
 struct RuleCx<'a> {
     table: &'a Table,
     /// The network protocol the rule is known to match (NFPROTO_*).
@@ -940,41 +1055,19 @@ impl RuleCx<'_> {
                 Ok(())
             }
             StmtAst::Verdict {
-                verdict, target, ..
+                verdict,
+                target,
+                pos,
             } => {
-                let v = match verdict.as_str() {
-                    "accept" => Verdict::Accept,
-                    "drop" => Verdict::Drop,
-                    "continue" => Verdict::Continue,
-                    "return" => Verdict::Return,
-                    kind => {
-                        let (name, tpos) = target.clone().unwrap_or_default();
-                        let Some(ci) = self.table.chains.iter().position(|c| c.name == name) else {
-                            return err(
-                                tpos,
-                                format!(
-                                    "`{kind} {name}`: there is no chain `{name}` in table {} {}",
-                                    self.family().name(),
-                                    self.table.name
-                                ),
-                            );
-                        };
-                        if self.table.chains[ci].base.is_some() {
-                            return err(
-                                tpos,
-                                format!(
-                                    "`{kind} {name}`: a base chain cannot be the target of {kind}"
-                                ),
-                            );
-                        }
-                        self.jumps.push((ci, tpos));
-                        if kind == "jump" {
-                            Verdict::Jump(ci)
-                        } else {
-                            Verdict::Goto(ci)
-                        }
-                    }
-                };
+                let (v, jump) = resolve_verdict(
+                    self.table,
+                    &VerdictAst {
+                        verdict: verdict.clone(),
+                        target: target.clone(),
+                        pos: *pos,
+                    },
+                )?;
+                self.jumps.extend(jump);
                 self.out.push(Stmt::Verdict(v));
                 Ok(())
             }
@@ -1131,9 +1224,98 @@ impl RuleCx<'_> {
         };
         let had_binop = !matches!(lhs, ExprAst::Key(_));
         self.deps(key, kast.pos)?;
+        let vm = match rhs {
+            RhsAst::Vmap(elems, _) => Some(VmapRhs::Anon(elems)),
+            RhsAst::VmapRef(name, mpos) => Some(VmapRhs::Named(name, *mpos)),
+            _ => None,
+        };
+        if let Some(vm) = vm {
+            return self.vmap(key, dt, bitwise, op, vm);
+        }
         let m = self.build_match(key, dt, bitwise, had_binop, op, rhs, pos)?;
         self.learn(&m);
         self.out.push(Stmt::Match(m));
+        Ok(())
+    }
+
+    /// `KEY vmap { ... }` / `KEY vmap @m`.
+    fn vmap(
+        &mut self,
+        key: Key,
+        dt: DType,
+        bitwise: Option<(u128, u128)>,
+        op: Option<(RelOp, Pos)>,
+        rhs: VmapRhs<'_>,
+    ) -> R<()> {
+        if let Some((_, p)) = op {
+            return err(p, "a verdict map takes no operator (`KEY vmap { ... }`)");
+        }
+        let map = match rhs {
+            VmapRhs::Named(name, mpos) => {
+                let Some(i) = self
+                    .table
+                    .sets
+                    .iter()
+                    .position(|s| s.name.as_deref() == Some(name))
+                else {
+                    return err(
+                        mpos,
+                        format!(
+                            "there is no map `{name}` in table {} {}",
+                            self.family().name(),
+                            self.table.name
+                        ),
+                    );
+                };
+                let set = &self.table.sets[i];
+                let Some(verdicts) = &set.map else {
+                    return err(mpos, format!("`@{name}` is a set: `vmap` needs a map"));
+                };
+                if set.dtype != dt {
+                    return err(
+                        mpos,
+                        format!(
+                            "datatype mismatch: `{}` is of type {}, map `{name}` has {} keys",
+                            key.text(),
+                            dt.type_name(),
+                            set.dtype.type_name()
+                        ),
+                    );
+                }
+                for v in verdicts {
+                    if let Verdict::Jump(c) | Verdict::Goto(c) = v {
+                        self.jumps.push((*c, mpos));
+                    }
+                }
+                SetRef::Named(i)
+            }
+            VmapRhs::Anon(elems) => {
+                let mut list = Vec::new();
+                let mut verdicts = Vec::new();
+                for (e, v) in elems {
+                    let el = elem(dt, e)?;
+                    if list.contains(&el) {
+                        return err(e.pos(), "this key is in the map twice");
+                    }
+                    let (v, jump) = resolve_verdict(self.table, v)?;
+                    self.jumps.extend(jump);
+                    list.push(el);
+                    verdicts.push(v);
+                }
+                let interval = list.iter().any(elem_is_interval);
+                SetRef::Anon(Box::new(SetDef {
+                    name: None,
+                    dtype: dt,
+                    typeof_key: None,
+                    interval,
+                    constant: true,
+                    elems: list,
+                    map: Some(verdicts),
+                    comment: None,
+                }))
+            }
+        };
+        self.out.push(Stmt::Vmap { key, bitwise, map });
         Ok(())
     }
 
@@ -1162,6 +1344,9 @@ impl RuleCx<'_> {
             }
         };
         match rhs {
+            RhsAst::Vmap(_, p) | RhsAst::VmapRef(_, p) => {
+                err(*p, "a verdict map decides the rule: it cannot be compared")
+            }
             RhsAst::SetRef(name, spos) => {
                 let Some(i) = self
                     .table
@@ -1179,11 +1364,14 @@ impl RuleCx<'_> {
                     );
                 };
                 let set = &self.table.sets[i];
+                if set.map.is_some() {
+                    return err(*spos, format!("`@{name}` is a map: write `vmap @{name}`"));
+                }
                 if set.dtype != dt {
                     return err(
                         *spos,
                         format!(
-                            "datatype mismatch: `{}` is a {}, set `{name}` holds {} values",
+                            "datatype mismatch: `{}` is of type {}, set `{name}` holds {} values",
                             key.text(),
                             dt.type_name(),
                             set.dtype.type_name()
@@ -1226,6 +1414,7 @@ impl RuleCx<'_> {
                         interval,
                         constant: true,
                         elems: list,
+                        map: None,
                         comment: None,
                     }))),
                 ))

@@ -287,12 +287,39 @@ fn name_matches(name: &[u8], v: &Val) -> bool {
 }
 
 fn set_contains(set: &SetDef, reg: &Reg) -> bool {
-    set.elems.iter().any(|e| match (e, reg) {
+    set_find(set, reg).is_some()
+}
+
+/// The element of the set the value is in.
+fn set_find(set: &SetDef, reg: &Reg) -> Option<usize> {
+    set.elems.iter().position(|e| match (e, reg) {
         (Elem::One(Val::Num(x)), Reg::Num(v)) => x == v,
         (Elem::Range(a, b), Reg::Num(v)) => a <= v && v <= b,
         (Elem::One(s @ Val::Str { .. }), Reg::Name(n)) => name_matches(n, s),
         _ => false,
     })
+}
+
+/// The verdict a verdict map gives the packet (`None`: no element, the
+/// rule stops).
+fn vmap_verdict(
+    key: Key,
+    bitwise: Option<(u128, u128)>,
+    map: &SetRef,
+    sets: &[SetDef],
+    env: &Env<'_, '_>,
+    meta: &Meta,
+) -> Option<Verdict> {
+    let mut reg = env.load(key, meta)?;
+    if let (Some((mask, xor)), Reg::Num(v)) = (bitwise, &reg) {
+        reg = Reg::Num((v & mask) ^ xor);
+    }
+    let set = match map {
+        SetRef::Anon(s) => s.as_ref(),
+        SetRef::Named(i) => &sets[*i],
+    };
+    let i = set_find(set, &reg)?;
+    set.map.as_ref()?.get(i).copied()
 }
 
 fn eval_match(m: &Match, sets: &[SetDef], env: &Env<'_, '_>, meta: &Meta) -> bool {
@@ -412,6 +439,16 @@ fn run_rule(
                 }
                 if differ != *neq {
                     return Outcome::Next;
+                }
+            }
+            Stmt::Vmap { key, bitwise, map } => {
+                match vmap_verdict(*key, *bitwise, map, sets, env, meta) {
+                    None => return Outcome::Next,
+                    Some(Verdict::Continue) => {}
+                    Some(v) => {
+                        rule.hits += 1;
+                        return Outcome::Verdict(v);
+                    }
                 }
             }
             Stmt::Counter { packets, bytes } => {

@@ -325,6 +325,9 @@ pub(crate) struct SetDef {
     pub interval: bool,
     pub constant: bool,
     pub elems: Vec<Elem>,
+    /// A verdict map (`map m { type K : verdict; }`, `vmap { k : v }`):
+    /// the verdict of each element, in the order of `elems`.
+    pub map: Option<Vec<Verdict>>,
     pub comment: Option<String>,
 }
 
@@ -392,6 +395,14 @@ pub(crate) enum Stmt {
     Merged {
         neq: bool,
         parts: Vec<(PField, u128)>,
+    },
+    /// `KEY vmap { ... }` / `KEY vmap @m`: a lookup whose element gives
+    /// the verdict (`nft_lookup` with the verdict register); no element:
+    /// the rule ends there (`NFT_BREAK`).
+    Vmap {
+        key: Key,
+        bitwise: Option<(u128, u128)>,
+        map: SetRef,
     },
     Counter {
         packets: u64,

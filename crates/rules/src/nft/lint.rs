@@ -6,7 +6,10 @@
 //! 256 (or, for `ct state`, the five states), and as intervals where the
 //! match is a comparison, a range, a set of numbers or a prefix. Anything
 //! else (names, other masks) only covers an identical match: "covers" is
-//! claimed only when it certainly holds.
+//! claimed only when it certainly holds. A verdict map is a condition (the
+//! rule stops when no element matches) and never ends the chain for every
+//! packet; on `ct state` its elements count as the accepts and drops they
+//! are.
 
 use super::exec::{self, Reg};
 use super::ir::{
@@ -168,7 +171,61 @@ fn admitted(m: &Match, t: &Table) -> Option<Ranges> {
 fn conditions(r: &Rule) -> impl Iterator<Item = &Stmt> {
     r.stmts
         .iter()
-        .filter(|s| matches!(s, Stmt::Match(_) | Stmt::Merged { .. }))
+        .filter(|s| matches!(s, Stmt::Match(_) | Stmt::Merged { .. } | Stmt::Vmap { .. }))
+}
+
+/// The verdicts a rule's verdict maps may give.
+fn map_verdicts<'a>(r: &'a Rule, t: &'a Table) -> impl Iterator<Item = Verdict> + 'a {
+    r.stmts.iter().flat_map(move |s| match s {
+        Stmt::Vmap { map, .. } => set_of(map, t).map.clone().unwrap_or_default(),
+        _ => Vec::new(),
+    })
+}
+
+/// The states a `ct state vmap` of the rule gives verdict `v` (the rule's
+/// other conditions aside).
+fn vmap_states(r: &Rule, t: &Table, v: Verdict) -> u128 {
+    let mut out = 0;
+    for s in &r.stmts {
+        if let Stmt::Vmap {
+            key: Key::Ct(CtKey::State),
+            bitwise: None,
+            map,
+        } = s
+        {
+            let set = set_of(map, t);
+            let verdicts = set.map.as_deref().unwrap_or_default();
+            for st in STATES {
+                let i = set.elems.iter().position(|e| match e {
+                    ir::Elem::One(Val::Num(n)) => *n == st,
+                    ir::Elem::Range(a, b) => *a <= st && st <= *b,
+                    ir::Elem::One(Val::Str { .. }) => false,
+                });
+                if i.and_then(|i| verdicts.get(i)) == Some(&v) {
+                    out |= st;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The rule's only condition is a `ct state vmap` (so the map alone
+/// decides).
+fn only_state_vmap(r: &Rule) -> bool {
+    let mut n = 0;
+    let all = conditions(r).all(|s| {
+        n += 1;
+        matches!(
+            s,
+            Stmt::Vmap {
+                key: Key::Ct(CtKey::State),
+                bitwise: None,
+                ..
+            }
+        )
+    });
+    all && n > 0
 }
 
 /// What the rule's matches on `key` admit together (`None`: no match on
@@ -247,6 +304,18 @@ fn same(a: &Stmt, b: &Stmt) -> bool {
     match (a, b) {
         (Stmt::Match(x), Stmt::Match(y)) => x == y,
         (Stmt::Merged { neq: n, parts: p }, Stmt::Merged { neq: m, parts: q }) => n == m && p == q,
+        (
+            Stmt::Vmap {
+                key: k,
+                bitwise: b,
+                map: x,
+            },
+            Stmt::Vmap {
+                key: l,
+                bitwise: c,
+                map: y,
+            },
+        ) => k == l && b == c && x == y,
         _ => false,
     }
 }
@@ -396,10 +465,12 @@ fn shadowing(cx: &mut Cx<'_>, t: &Table, ci: usize) {
 }
 
 fn jumps_to(t: &Table, ci: usize) -> bool {
+    let to = |v: Verdict| matches!(v, Verdict::Jump(j) | Verdict::Goto(j) if j == ci);
     t.chains.iter().flat_map(|c| &c.rules).any(|r| {
         r.stmts
             .iter()
-            .any(|s| matches!(s, Stmt::Verdict(Verdict::Jump(j) | Verdict::Goto(j)) if *j == ci))
+            .any(|s| matches!(s, Stmt::Verdict(v) if to(*v)))
+            || map_verdicts(r, t).any(to)
     })
 }
 
@@ -425,25 +496,65 @@ fn unused_chains(cx: &mut Cx<'_>, t: &Table) {
 }
 
 /// The rules a packet may meet from the start of chain `ci` up to rule
-/// `upto` (exclusive), following jumps and gotos, in order.
+/// `upto` (exclusive), following jumps and gotos (verdict maps' too), in
+/// order, each with the conntrack states a packet meeting it can be in
+/// (narrowed by the `ct state` of the rule that jumped, or by the states a
+/// `ct state vmap` sends there) and whether it has SYN (the rule that
+/// jumped required it).
 fn path(
     t: &Table,
     ci: usize,
     upto: usize,
+    entry: u128,
+    syn: bool,
     seen: &mut HashSet<usize>,
-    out: &mut Vec<(usize, usize)>,
+    out: &mut Vec<(usize, usize, u128, bool)>,
 ) {
     if !seen.insert(ci) {
         return;
     }
     for (i, r) in t.chains[ci].rules.iter().enumerate().take(upto) {
-        out.push((ci, i));
+        out.push((ci, i, entry, syn));
+        let here = entry & states(r, t).unwrap_or(ALL_STATES);
+        let syn_here = syn || requires_syn(r, t);
+        let mut targets: Vec<(usize, u128)> = Vec::new();
         for s in &r.stmts {
-            if let Stmt::Verdict(Verdict::Jump(j) | Verdict::Goto(j)) = s {
-                path(t, *j, usize::MAX, seen, out);
+            match s {
+                Stmt::Verdict(Verdict::Jump(j) | Verdict::Goto(j)) => targets.push((*j, here)),
+                Stmt::Vmap { key, bitwise, map } => {
+                    let set = set_of(map, t);
+                    let state_map = *key == Key::Ct(CtKey::State) && bitwise.is_none();
+                    for (e, v) in set.elems.iter().zip(set.map.as_deref().unwrap_or_default()) {
+                        let (Verdict::Jump(j) | Verdict::Goto(j)) = *v else {
+                            continue;
+                        };
+                        let sent = if state_map {
+                            elem_states(e)
+                        } else {
+                            ALL_STATES
+                        };
+                        targets.push((j, here & sent));
+                    }
+                }
+                _ => {}
             }
         }
+        for (j, e) in targets {
+            path(t, j, usize::MAX, e, syn_here, seen, out);
+        }
     }
+}
+
+/// The states a `ct state` map element stands for.
+fn elem_states(e: &ir::Elem) -> u128 {
+    STATES
+        .iter()
+        .filter(|&&st| match e {
+            ir::Elem::One(Val::Num(n)) => *n == st,
+            ir::Elem::Range(a, b) => *a <= st && st <= *b,
+            ir::Elem::One(Val::Str { .. }) => false,
+        })
+        .fold(0, |acc, st| acc | st)
 }
 
 /// A filter chain on the input or forward hook.
@@ -481,19 +592,32 @@ fn no_established(cx: &mut Cx<'_>, t: &Table) {
             None => continue,
         };
         let mut rules = Vec::new();
-        path(t, ci, upto, &mut HashSet::new(), &mut rules);
-        let rule_at = |(cj, i): (usize, usize)| &t.chains[cj].rules[i];
-        if !rules.iter().any(|&p| accepts(rule_at(p))) {
+        path(
+            t,
+            ci,
+            upto,
+            ALL_STATES,
+            false,
+            &mut HashSet::new(),
+            &mut rules,
+        );
+        let rule_at = |cj: usize, i: usize| &t.chains[cj].rules[i];
+        let may_accept = |r: &Rule| accepts(r) || map_verdicts(r, t).any(|v| v == Verdict::Accept);
+        if !rules.iter().any(|&(cj, i, ..)| may_accept(rule_at(cj, i))) {
             continue;
         }
+        // An accept counts for the states it is restricted to, by its own
+        // `ct state` or by the way into its chain.
         let mut accepted = 0;
-        for &p in &rules {
-            let r = rule_at(p);
-            if accepts(r)
-                && let Some(s) = states(r, t)
-            {
-                accepted |= s;
+        for &(cj, i, entry, _) in &rules {
+            let r = rule_at(cj, i);
+            let st = states(r, t);
+            let other_map_accepts =
+                !only_state_vmap(r) && map_verdicts(r, t).any(|v| v == Verdict::Accept);
+            if (accepts(r) || other_map_accepts) && (st.is_some() || entry != ALL_STATES) {
+                accepted |= st.unwrap_or(ALL_STATES) & entry;
             }
+            accepted |= vmap_states(r, t, Verdict::Accept) & entry;
         }
         let message = if accepted & ESTABLISHED == 0 {
             format!(
@@ -533,24 +657,43 @@ fn state_order(cx: &mut Cx<'_>, t: &Table, strict: bool) {
             continue;
         }
         let mut rules = Vec::new();
-        path(t, ci, usize::MAX, &mut HashSet::new(), &mut rules);
+        path(
+            t,
+            ci,
+            usize::MAX,
+            ALL_STATES,
+            false,
+            &mut HashSet::new(),
+            &mut rules,
+        );
         let mut invalid_dropped = false;
         let mut nosyn_dropped = false;
-        for (cj, i) in rules {
+        for (cj, i, entry, syn_entry) in rules {
             let r = &t.chains[cj].rules[i];
             let st = states(r, t);
-            let s = st.unwrap_or(ALL_STATES);
+            let s = st.unwrap_or(ALL_STATES) & entry;
             if drops(r) && s & INVALID != 0 {
                 invalid_dropped = true;
             }
+            if only_state_vmap(r) && vmap_states(r, t, Verdict::Drop) & INVALID != 0 {
+                invalid_dropped = true;
+            }
+            // A verdict map accepting new packets: on ct state by its
+            // elements, any other map when it can accept.
+            let map_accepts_new = if only_state_vmap(r) {
+                vmap_states(r, t, Verdict::Accept) & entry & NEW != 0
+            } else {
+                s & NEW != 0 && map_verdicts(r, t).any(|v| v == Verdict::Accept)
+            };
             if drops(r) && may_be_tcp(r, t) && takes_all_without_syn(r, t) && s & NEW != 0 {
                 nosyn_dropped = true;
             }
-            if !(accepts(r) && s & NEW != 0) {
+            let accepts_new = (accepts(r) && s & NEW != 0) || map_accepts_new;
+            if !accepts_new {
                 continue;
             }
             if !invalid_dropped && reported.insert((LintKind::InvalidNotDropped, cj, i)) {
-                let message = if st.is_none() {
+                let message = if st.is_none() && entry == ALL_STATES {
                     format!(
                         "accepts packets in any conntrack state and no rule before it (from chain \
                          {}) drops invalid ones: invalid packets it matches are accepted (add \
@@ -570,6 +713,7 @@ fn state_order(cx: &mut Cx<'_>, t: &Table, strict: bool) {
             if strict
                 && may_be_tcp(r, t)
                 && !requires_syn(r, t)
+                && !syn_entry
                 && !nosyn_dropped
                 && reported.insert((LintKind::NewWithoutSyn, cj, i))
             {

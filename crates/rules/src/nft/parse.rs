@@ -93,6 +93,8 @@ pub(crate) struct PrioAst {
 pub(crate) struct SetAst {
     pub name: String,
     pub pos: Pos,
+    /// Declared with `map`: `type K : DATA`, elements `k : v`.
+    pub map: bool,
     pub items: Vec<SetItem>,
 }
 
@@ -102,7 +104,19 @@ pub(crate) enum SetItem {
     Typeof(KeyAst),
     Flags(Vec<(String, Pos)>),
     Elements(Vec<ElemAst>),
+    /// A map's data type, after `:` (`verdict`).
+    Data(String, Pos),
+    MapElements(Vec<(ElemAst, VerdictAst)>),
     Comment(String),
+}
+
+/// A verdict: `accept`, `drop`, `continue`, `return`, `jump NAME`,
+/// `goto NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct VerdictAst {
+    pub verdict: String,
+    pub target: Option<(String, Pos)>,
+    pub pos: Pos,
 }
 
 #[derive(Debug, Clone)]
@@ -192,6 +206,10 @@ pub(crate) enum RhsAst {
     Masked(Vec<ValAst>, Vec<ValAst>),
     Set(Vec<ElemAst>, Pos),
     SetRef(String, Pos),
+    /// `vmap { k : v, ... }`
+    Vmap(Vec<(ElemAst, VerdictAst)>, Pos),
+    /// `vmap @m`
+    VmapRef(String, Pos),
 }
 
 /// The left side of a match or the value of a `set` statement: a key or
@@ -615,9 +633,9 @@ impl Parser {
                             self.bump();
                             items.push(TableItem::Chain(self.chain(ipos)?));
                         }
-                        "set" => {
+                        "set" | "map" => {
                             self.bump();
-                            items.push(TableItem::Set(self.set(ipos)?));
+                            items.push(TableItem::Set(self.set(ipos, w == "map")?));
                         }
                         "ct" if matches!(self.peek_at(1), Tok::Word(h) if h == "helper") => {
                             self.bump();
@@ -628,8 +646,8 @@ impl Parser {
                             self.bump();
                             items.push(TableItem::Comment(self.quoted("a quoted comment")?));
                         }
-                        "map" | "flowtable" | "counter" | "quota" | "limit" | "secmark"
-                        | "synproxy" | "meter" | "ct" | "flags" => {
+                        "flowtable" | "counter" | "quota" | "limit" | "secmark" | "synproxy"
+                        | "meter" | "ct" | "flags" => {
                             let what = if w == "ct" {
                                 match self.peek_at(1) {
                                     Tok::Word(x) => format!("ct {x}"),
@@ -641,7 +659,7 @@ impl Parser {
                             return err(
                                 ipos,
                                 format!(
-                                    "`{what}` in a table is not supported (chains, sets and ct helpers are)"
+                                    "`{what}` in a table is not supported (chains, sets, maps and ct helpers are)"
                                 ),
                             );
                         }
@@ -649,7 +667,7 @@ impl Parser {
                             return err(
                                 ipos,
                                 format!(
-                                    "expected `chain`, `set`, `ct helper` or `}}` in the table, found `{w}`"
+                                    "expected `chain`, `set`, `map`, `ct helper` or `}}` in the table, found `{w}`"
                                 ),
                             );
                         }
@@ -787,8 +805,9 @@ impl Parser {
         }
     }
 
-    fn set(&mut self, _pos: Pos) -> R<SetAst> {
-        let (name, pos) = self.name("a set name")?;
+    fn set(&mut self, _pos: Pos, map: bool) -> R<SetAst> {
+        let what = if map { "map" } else { "set" };
+        let (name, pos) = self.name(if map { "a map name" } else { "a set name" })?;
         self.expect_punct("{")?;
         let mut items = Vec::new();
         loop {
@@ -808,6 +827,7 @@ impl Parser {
                                 return err(self.pos(), "concatenated set types are not supported");
                             }
                             items.push(SetItem::Type(t, tpos));
+                            self.map_data(map, &mut items)?;
                         }
                         "typeof" => {
                             let k = self.key()?;
@@ -815,6 +835,7 @@ impl Parser {
                                 return err(self.pos(), "concatenated set types are not supported");
                             }
                             items.push(SetItem::Typeof(k));
+                            self.map_data(map, &mut items)?;
                         }
                         "flags" => {
                             let mut flags = vec![self.name("a set flag")?];
@@ -825,19 +846,24 @@ impl Parser {
                         }
                         "elements" => {
                             self.expect_punct("=")?;
-                            let (elems, _) = self.set_literal()?;
-                            items.push(SetItem::Elements(elems));
+                            if map {
+                                let (elems, _) = self.map_literal()?;
+                                items.push(SetItem::MapElements(elems));
+                            } else {
+                                let (elems, _) = self.set_literal()?;
+                                items.push(SetItem::Elements(elems));
+                            }
                         }
                         "comment" => items.push(SetItem::Comment(self.quoted("a quoted comment")?)),
                         "timeout" | "gc-interval" | "size" | "policy" | "counter"
                         | "auto-merge" | "quota" | "limit" => {
-                            return err(ipos, format!("`{w}` in a set is not supported"));
+                            return err(ipos, format!("`{w}` in a {what} is not supported"));
                         }
                         _ => {
                             return err(
                                 ipos,
                                 format!(
-                                    "expected `type`, `typeof`, `flags`, `elements` or `}}` in the set, found `{w}`"
+                                    "expected `type`, `typeof`, `flags`, `elements` or `}}` in the {what}, found `{w}`"
                                 ),
                             );
                         }
@@ -850,14 +876,64 @@ impl Parser {
                     return err(
                         ipos,
                         format!(
-                            "expected a set property or `}}`, found {}",
+                            "expected a {what} property or `}}`, found {}",
                             other.describe()
                         ),
                     );
                 }
             }
         }
-        Ok(SetAst { name, pos, items })
+        Ok(SetAst {
+            name,
+            pos,
+            map,
+            items,
+        })
+    }
+
+    /// A map's `: DATA` after its key type; a set has none.
+    fn map_data(&mut self, map: bool, items: &mut Vec<SetItem>) -> R<()> {
+        if !map {
+            if self.is_punct(":") {
+                return err(
+                    self.pos(),
+                    "`type KEY : DATA` declares a map: write `map NAME { ... }`",
+                );
+            }
+            return Ok(());
+        }
+        self.expect_punct(":")?;
+        let (d, dpos) = self.name("the map's data type (verdict)")?;
+        items.push(SetItem::Data(d, dpos));
+        Ok(())
+    }
+
+    /// A verdict inside a map element.
+    fn verdict(&mut self) -> R<VerdictAst> {
+        let pos = self.pos();
+        let (w, _) = self.name("a verdict (accept, drop, continue, return, jump, goto)")?;
+        match w.as_str() {
+            "accept" | "drop" | "continue" | "return" => Ok(VerdictAst {
+                verdict: w,
+                target: None,
+                pos,
+            }),
+            "jump" | "goto" => {
+                let target = self.name("a chain name")?;
+                Ok(VerdictAst {
+                    verdict: w,
+                    target: Some(target),
+                    pos,
+                })
+            }
+            _ => err(
+                pos,
+                format!(
+                    "`{w}` is not a verdict (accept, drop, continue, return, jump, goto): only \
+                     verdict maps are supported"
+                ),
+            ),
+        }
     }
 
     fn helper(&mut self, _pos: Pos) -> R<HelperAst> {
@@ -1353,7 +1429,10 @@ impl Parser {
                 }
                 elems.push(self.elem()?);
                 if self.is_punct(":") {
-                    return err(self.pos(), "maps and verdict maps are not supported");
+                    return err(
+                        self.pos(),
+                        "`key : value` elements belong in a map: `vmap { ... }` or a `map` block",
+                    );
                 }
                 if self.is_word("timeout")
                     || self.is_word("expires")
@@ -1381,6 +1460,41 @@ impl Parser {
         Ok((elems, pos))
     }
 
+    /// `{ k : v, ... }`: the elements of a verdict map.
+    fn map_literal(&mut self) -> R<(Vec<(ElemAst, VerdictAst)>, Pos)> {
+        let pos = self.pos();
+        self.in_braces += 1;
+        let r = (|| {
+            self.expect_punct("{")?;
+            self.skip_newlines();
+            let mut elems = Vec::new();
+            loop {
+                if self.is_punct("}") {
+                    break;
+                }
+                let e = self.elem()?;
+                self.expect_punct(":")?;
+                let v = self.verdict()?;
+                elems.push((e, v));
+                if !self.eat_punct(",") {
+                    break;
+                }
+                self.skip_newlines();
+            }
+            if elems.is_empty() {
+                return err(pos, "an empty map `{ }` matches nothing; nft rejects it");
+            }
+            Ok(elems)
+        })();
+        self.in_braces -= 1;
+        let elems = r?;
+        if !self.is_punct("}") {
+            return self.unexpected("`,` or `}` in the map");
+        }
+        self.i += 1;
+        Ok((elems, pos))
+    }
+
     fn rhs(&mut self) -> R<RhsAst> {
         let pos = self.pos();
         if self.is_punct("{") {
@@ -1391,8 +1505,20 @@ impl Parser {
             let (n, _) = self.name("a set name")?;
             return Ok(RhsAst::SetRef(n, pos));
         }
-        if matches!(self.peek(), Tok::Word(w) if w == "vmap" || w == "map") {
-            return err(pos, "maps and verdict maps are not supported");
+        if self.eat_word("vmap") {
+            let mpos = self.pos();
+            if self.eat_punct("@") {
+                let (n, _) = self.name("a map name")?;
+                return Ok(RhsAst::VmapRef(n, mpos));
+            }
+            let (elems, mpos) = self.map_literal()?;
+            return Ok(RhsAst::Vmap(elems, mpos));
+        }
+        if self.is_word("map") {
+            return err(
+                pos,
+                "data maps (`map`) are not supported; verdict maps (`vmap`) are",
+            );
         }
         let first = self.value()?;
         if self.eat_punct("-") {

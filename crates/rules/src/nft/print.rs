@@ -45,7 +45,7 @@ fn table(out: &mut String, t: &Table, stateless: bool) {
     }
     for s in &t.sets {
         out.push_str(delim);
-        set_decl(out, s);
+        set_decl(out, t, s);
         delim = "\n";
     }
     for c in &t.chains {
@@ -56,14 +56,19 @@ fn table(out: &mut String, t: &Table, stateless: bool) {
     out.push_str("}\n");
 }
 
-fn set_decl(out: &mut String, s: &SetDef) {
-    let _ = writeln!(out, "\tset {} {{", s.name.as_deref().unwrap_or(""));
+fn set_decl(out: &mut String, t: &Table, s: &SetDef) {
+    let (kind, data) = if s.map.is_some() {
+        ("map", " : verdict")
+    } else {
+        ("set", "")
+    };
+    let _ = writeln!(out, "\t{kind} {} {{", s.name.as_deref().unwrap_or(""));
     match s.typeof_key {
         Some(k) => {
-            let _ = writeln!(out, "\t\ttypeof {}", k.text());
+            let _ = writeln!(out, "\t\ttypeof {}{data}", k.text());
         }
         None => {
-            let _ = writeln!(out, "\t\ttype {}", s.dtype.type_name());
+            let _ = writeln!(out, "\t\ttype {}{data}", s.dtype.type_name());
         }
     }
     if s.constant || s.interval {
@@ -80,7 +85,7 @@ fn set_decl(out: &mut String, s: &SetDef) {
         let _ = writeln!(out, "\t\tcomment \"{c}\"");
     }
     if !s.elems.is_empty() {
-        let _ = writeln!(out, "\t\telements = {}", set_elems(s));
+        let _ = writeln!(out, "\t\telements = {}", set_elems_in(t, s));
     }
     out.push_str("\t}\n");
 }
@@ -249,6 +254,15 @@ fn dropped(items: &[Item<'_>], family: Family) -> Vec<bool> {
                     }
                 }
             },
+            Item::Stmt(Stmt::Vmap {
+                key: Key::Payload(f),
+                ..
+            }) => {
+                // The map's key is a payload field: its protocol
+                // dependency goes as for a match.
+                kill(&mut pdeps, &mut gone, f.base());
+                pdeps = [None; 4];
+            }
             Item::Stmt(s) => {
                 if let Stmt::Reject(k) = s {
                     match family {
@@ -395,14 +409,29 @@ fn stmt_text(t: &Table, s: &Stmt, stateless: bool) -> String {
                 }
             }
         },
-        Stmt::Verdict(v) => match v {
-            Verdict::Accept => "accept".into(),
-            Verdict::Drop => "drop".into(),
-            Verdict::Continue => "continue".into(),
-            Verdict::Return => "return".into(),
-            Verdict::Jump(c) => format!("jump {}", t.chains[*c].name),
-            Verdict::Goto(c) => format!("goto {}", t.chains[*c].name),
-        },
+        Stmt::Verdict(v) => verdict_text(t, *v),
+        Stmt::Vmap { key, bitwise, map } => {
+            let dt = key.dtype();
+            let parts = bitwise
+                .map(|(mask, xor)| bitwise_parts(mask, xor, dt.max()))
+                .filter(|p| *p != (None, None, None));
+            let lhs = match parts {
+                Some((and, xor, or)) => binop_text(*key, and, xor, or),
+                None => key.text(),
+            };
+            format!("{lhs} vmap {}", set_ref_text(t, map))
+        }
+    }
+}
+
+fn verdict_text(t: &Table, v: Verdict) -> String {
+    match v {
+        Verdict::Accept => "accept".into(),
+        Verdict::Drop => "drop".into(),
+        Verdict::Continue => "continue".into(),
+        Verdict::Return => "return".into(),
+        Verdict::Jump(c) => format!("jump {}", t.chains[c].name),
+        Verdict::Goto(c) => format!("goto {}", t.chains[c].name),
     }
 }
 
@@ -550,7 +579,7 @@ fn match_text(t: &Table, m: &Match) -> String {
 fn set_ref_text(t: &Table, r: &SetRef) -> String {
     match r {
         SetRef::Named(i) => format!("@{}", t.sets[*i].name.as_deref().unwrap_or("")),
-        SetRef::Anon(s) => set_elems(s),
+        SetRef::Anon(s) => set_elems_in(t, s),
     }
 }
 
@@ -628,13 +657,21 @@ fn per_line(s: &SetDef) -> usize {
     }
 }
 
-pub(crate) fn set_elems(s: &SetDef) -> String {
-    let mut elems: Vec<&Elem> = s.elems.iter().collect();
-    elems.sort_by_key(|e| sort_key(s, e));
+/// The elements as nft lists them, with a map's verdicts (which name the
+/// table's chains).
+fn set_elems_in(t: &Table, s: &SetDef) -> String {
+    let data = |i: usize| {
+        s.map
+            .as_ref()
+            .and_then(|m| m.get(i))
+            .map(|v| verdict_text(t, *v))
+    };
+    let mut elems: Vec<(usize, &Elem)> = s.elems.iter().enumerate().collect();
+    elems.sort_by_key(|(_, e)| sort_key(s, e));
     let n = per_line(s);
     let mut out = String::from("{ ");
     let mut count = 0usize;
-    for (i, e) in elems.iter().enumerate() {
+    for (i, (idx, e)) in elems.iter().enumerate() {
         if i > 0 {
             if count < n {
                 out.push_str(", ");
@@ -644,6 +681,10 @@ pub(crate) fn set_elems(s: &SetDef) -> String {
             }
         }
         out.push_str(&elem_text(s, e));
+        if let Some(d) = data(*idx) {
+            out.push_str(" : ");
+            out.push_str(&d);
+        }
         count += 1;
     }
     out.push_str(" }");

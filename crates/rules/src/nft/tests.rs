@@ -457,10 +457,10 @@ fn error_positions_and_messages() {
             "longer than the 15 characters",
         ),
         (
-            "table ip t {\n\tchain c {\n\t\ttcp dport vmap { 22 : accept }\n\t}\n}\n",
+            "table ip t {\n\tchain c {\n\t\ttcp dport map { 22 : 1 }\n\t}\n}\n",
             3,
             13,
-            "maps and verdict maps are not supported",
+            "data maps (`map`) are not supported; verdict maps (`vmap`) are",
         ),
         (
             "table ip t {\n\tchain c {\n\t\tqueue num 1\n\t}\n}\n",
@@ -499,10 +499,10 @@ fn error_positions_and_messages() {
             "expected `}` closing the chain",
         ),
         (
-            "table ip t {\n\tmap m {\n\t}\n}\n",
+            "table ip t {\n\tflowtable f {\n\t}\n}\n",
             2,
             2,
-            "`map` in a table is not supported",
+            "`flowtable` in a table is not supported",
         ),
         (
             "table ip t {\n\tchain a {\n\t\tjump b\n\t}\n\tchain b {\n\t\tjump a\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tjump a\n\t}\n}\n",
