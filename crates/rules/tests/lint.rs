@@ -245,3 +245,21 @@ COMMIT
 ");
     assert_eq!(kinds(&lint(&[&r], true)), [(LintKind::NewWithoutSyn, 7)]);
 }
+
+/// A chain reached two ways is checked for each: here RELATED packets
+/// first (nothing to say), then NEW ones before any INVALID drop.
+#[test]
+fn a_chain_reached_two_ways_is_checked_for_both() {
+    let r = rs("*filter
+:FORWARD DROP [0:0]
+:U - [0:0]
+-A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT
+-A FORWARD -m conntrack --ctstate RELATED -j U
+-A FORWARD -m conntrack --ctstate NEW -j U
+-A U -j ACCEPT
+COMMIT
+");
+    let l = of(&r, false, LintKind::InvalidNotDropped);
+    assert_eq!(kinds(&l), [(LintKind::InvalidNotDropped, 7)]);
+    assert!(l[0].message.starts_with("accepts NEW packets"), "{}", l[0]);
+}

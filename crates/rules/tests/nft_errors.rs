@@ -441,6 +441,16 @@ fn errors_name_line_column_and_reason() {
             ),
             "f:11:18: this jump makes a loop (b -> a -> a): the kernel refuses it",
         ),
+        // names are bare words (nft: unexpected quoted string, expecting string)
+        (
+            "table ip \")\" {\n}\n".to_string(),
+            "f:1:10: expected a table name, found \")\"",
+        ),
+        (
+            t("\tchain \"my chain\" {\n\t}"),
+            "f:2:8: expected a chain name, found \"my chain\"",
+        ),
+        (c("jump \"x\""), "f:3:8: expected a chain name, found \"x\""),
     ];
     let mut bad = Vec::new();
     for (text, want) in &cases {

@@ -296,15 +296,21 @@ proptest! {
         "set", "elements", "=", "interval", "ipv4_addr", "helper", "\"ftp\"", "protocol",
         "notrack", "zone", "log", "prefix", "level", "th", "icmpv6", "echo-request", "saddr",
         "daddr", "nexthdr", "ttl", "direction", "original", "status", "assured",
+        "vmap", "map", ":", "verdict", "continue", "inet_service", "m", "@m", "22-80",
+        "related", "invalid",
     ]), 0..60)) {
         let text = words.join(" ");
-        let _ = Ruleset::parse(&text, "soup.nft");
+        if let Ok(r) = Ruleset::parse(&text, "soup.nft") {
+            let _ = ctrack_rules::lint::lint_nft(&[&r], true);
+            let l = r.listing();
+            prop_assert!(Ruleset::parse(&l, "listing").is_ok(), "{text}\n{l}");
+        }
     }
 
     /// Real rulesets with a few characters deleted, replaced or inserted.
     #[test]
     fn mutated_rulesets_never_panic(
-        which in 0usize..4,
+        which in 0usize..5,
         edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3, prop::sample::select(vec![
             ' ', '\n', ';', '{', '}', '-', '/', ',', '!', '&', '|', '0', '9', 'x', '.', ':', '"', '*', '@',
         ])), 1..6),
@@ -314,6 +320,7 @@ proptest! {
             include_str!("data/nft/oracle/misc.nft"),
             include_str!("data/nft/oracle/flags.nft"),
             include_str!("data/nft/oracle/named.nft"),
+            include_str!("../../../tests/scenarios/rules_nft_vmap.nft"),
         ][which];
         let mut chars: Vec<char> = base.chars().collect();
         for (at, kind, c) in edits {
@@ -331,6 +338,7 @@ proptest! {
         }
         let text: String = chars.into_iter().collect();
         if let Ok(r) = Ruleset::parse(&text, "mutated.nft") {
+            let _ = ctrack_rules::lint::lint_nft(&[&r], true);
             // Whatever reads, lists and reads back.
             let l = r.listing();
             let again = Ruleset::parse(&l, "listing");

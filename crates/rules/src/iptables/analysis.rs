@@ -4,21 +4,90 @@
 //! when it certainly holds (a false "no" costs a missed lint, a false
 //! "yes" a wrong one).
 
-use super::matches::{Conntrack, Match, Ports, Tcp, st};
+use super::matches::{Conntrack, Match, Ports, Tcp};
 use super::targets::Target;
-use super::{IpSpec, Rule};
+use super::{IpSpec, Policy, Rule, Ruleset, TableKind};
+use crate::lint::{ALL_STATES, End, IPTABLES_WORDS, MBase, MChain, MRule, MTable, Model};
+use crate::model::RuleRef;
 
-/// The five states a packet can be in.
-pub(crate) const ALL_STATES: u16 =
-    st::INVALID | st::NEW | st::RELATED | st::ESTABLISHED | st::UNTRACKED;
+/// The ruleset as the lints see it.
+pub(crate) fn model(rs: &Ruleset) -> Model<'_> {
+    let tables = rs
+        .tables()
+        .iter()
+        .map(|t| {
+            let filter_like = matches!(
+                t.kind,
+                TableKind::Filter | TableKind::Mangle | TableKind::Security
+            );
+            MTable {
+                chains: t
+                    .chains
+                    .iter()
+                    .enumerate()
+                    .map(|(ci, c)| MChain {
+                        name: c.name.clone(),
+                        line: c.decl_line,
+                        decl: RuleRef {
+                            chain: rs.chain_label(t.kind, &c.name),
+                            number: None,
+                            text: format!(":{} - [0:0]", c.name),
+                        },
+                        base: c.builtin.map(|hook| MBase {
+                            hook,
+                            filter: filter_like && c.exists,
+                            policy_drop: c.policy == Policy::Drop,
+                            policy: rs.policy_ref(t, c),
+                        }),
+                        referenced: t.references(ci) > 0,
+                        rules: (0..c.rules.len())
+                            .map(|i| {
+                                let r = &c.rules[i];
+                                MRule {
+                                    line: r.line,
+                                    rref: rs.rule_ref(t, c, i),
+                                    end: match r.target {
+                                        Target::Accept => End::Accept,
+                                        Target::Drop => End::Drop,
+                                        Target::Reject(_) => End::Reject,
+                                        Target::Return => End::Return,
+                                        Target::Goto(j) => End::Goto(j),
+                                        _ => End::None,
+                                    },
+                                    unconditional: unconditional(r),
+                                    states: states(r),
+                                    state_map: None,
+                                    map_accepts: false,
+                                    jumps: match r.target {
+                                        Target::Jump(j) | Target::Goto(j) => vec![(j, ALL_STATES)],
+                                        _ => Vec::new(),
+                                    },
+                                    may_be_tcp: may_be_tcp(r),
+                                    is_tcp: is_tcp(r),
+                                    requires_syn: syn_flags(r, false),
+                                    takes_all_without_syn: syn_flags(r, true),
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                covers: Box::new(move |ci, a, b| {
+                    let rules = &t.chains[ci].rules;
+                    covers(&rules[a], &rules[b])
+                }),
+            }
+        })
+        .collect();
+    Model {
+        file: rs.file().to_string(),
+        words: &IPTABLES_WORDS,
+        tables,
+    }
+}
 
 /// The rule has no condition at all (comments aside).
 pub(crate) fn unconditional(r: &Rule) -> bool {
     r.ip == IpSpec::default() && r.matches.iter().all(|m| matches!(m, Match::Comment(_)))
-}
-
-pub(crate) fn terminal(t: &Target) -> bool {
-    t.is_terminal()
 }
 
 /// The conntrack states the rule's state / ctstate conditions admit
@@ -202,6 +271,7 @@ pub(crate) fn covers(a: &Rule, b: &Rule) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::matches::st;
     use super::*;
     use ctrack_core::tuple::Family;
 

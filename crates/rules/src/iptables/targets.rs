@@ -109,16 +109,6 @@ pub(crate) enum Target {
     Notrack,
 }
 
-impl Target {
-    /// Ends the chain's traversal whenever the rule matches.
-    pub fn is_terminal(&self) -> bool {
-        matches!(
-            self,
-            Target::Accept | Target::Drop | Target::Return | Target::Goto(_) | Target::Reject(_)
-        )
-    }
-}
-
 /// Targets iptables has that ctrack does not implement.
 const UNSUPPORTED: &[&str] = &[
     "AUDIT",

@@ -1238,6 +1238,22 @@ impl RuleCx<'_> {
         Ok(())
     }
 
+    /// The named set or map `name` of the table (`what`: "set", "map").
+    fn named(&self, name: &str, pos: Pos, what: &str) -> R<usize> {
+        self.table
+            .sets
+            .iter()
+            .position(|s| s.name.as_deref() == Some(name))
+            .ok_or_else(|| Error {
+                pos,
+                message: format!(
+                    "there is no {what} `{name}` in table {} {}",
+                    self.family().name(),
+                    self.table.name
+                ),
+            })
+    }
+
     /// `KEY vmap { ... }` / `KEY vmap @m`.
     fn vmap(
         &mut self,
@@ -1252,21 +1268,7 @@ impl RuleCx<'_> {
         }
         let map = match rhs {
             VmapRhs::Named(name, mpos) => {
-                let Some(i) = self
-                    .table
-                    .sets
-                    .iter()
-                    .position(|s| s.name.as_deref() == Some(name))
-                else {
-                    return err(
-                        mpos,
-                        format!(
-                            "there is no map `{name}` in table {} {}",
-                            self.family().name(),
-                            self.table.name
-                        ),
-                    );
-                };
+                let i = self.named(name, mpos, "map")?;
                 let set = &self.table.sets[i];
                 let Some(verdicts) = &set.map else {
                     return err(mpos, format!("`@{name}` is a set: `vmap` needs a map"));
@@ -1348,21 +1350,7 @@ impl RuleCx<'_> {
                 err(*p, "a verdict map decides the rule: it cannot be compared")
             }
             RhsAst::SetRef(name, spos) => {
-                let Some(i) = self
-                    .table
-                    .sets
-                    .iter()
-                    .position(|s| s.name.as_deref() == Some(name))
-                else {
-                    return err(
-                        *spos,
-                        format!(
-                            "there is no set `{name}` in table {} {}",
-                            self.family().name(),
-                            self.table.name
-                        ),
-                    );
-                };
+                let i = self.named(name, *spos, "set")?;
                 let set = &self.table.sets[i];
                 if set.map.is_some() {
                     return err(*spos, format!("`@{name}` is a map: write `vmap @{name}`"));

@@ -1,4 +1,5 @@
-//! The `ctrack check-rules` lints (see [`crate::lint`]) on nft rulesets.
+//! What the `ctrack check-rules` lints (see [`crate::lint`]) need to know
+//! about nft rules: their model of an nft ruleset.
 //!
 //! A rule's conditions are its match expressions. What a match admits is
 //! worked out on the key's raw value with the evaluator's own comparison
@@ -17,9 +18,9 @@ use super::ir::{
 };
 use super::types::{DType, Val};
 use super::{Ruleset, ir};
-use crate::lint::{Lint, LintKind};
-use crate::model::{Hook, RuleRef};
-use std::collections::HashSet;
+use crate::iptables::st;
+use crate::lint::{ALL_STATES as LINT_ALL, End, MBase, MChain, MRule, MTable, Model, NFT_WORDS};
+use crate::model::RuleRef;
 
 /// The `ct state` bits of the five states (`NF_CT_STATE_*_BIT`).
 const INVALID: u128 = 1;
@@ -28,7 +29,6 @@ const RELATED: u128 = 4;
 const NEW: u128 = 8;
 const UNTRACKED: u128 = 64;
 const STATES: [u128; 5] = [INVALID, ESTABLISHED, RELATED, NEW, UNTRACKED];
-const ALL_STATES: u128 = INVALID | ESTABLISHED | RELATED | NEW | UNTRACKED;
 
 const SYN: u128 = 0x02;
 
@@ -259,28 +259,6 @@ fn verdict(r: &Rule) -> Option<Stmt> {
         .cloned()
 }
 
-fn terminal(r: &Rule) -> bool {
-    match verdict(r) {
-        Some(Stmt::Reject(_)) => true,
-        Some(Stmt::Verdict(v)) => matches!(
-            v,
-            Verdict::Accept | Verdict::Drop | Verdict::Return | Verdict::Goto(_)
-        ),
-        _ => false,
-    }
-}
-
-fn accepts(r: &Rule) -> bool {
-    matches!(verdict(r), Some(Stmt::Verdict(Verdict::Accept)))
-}
-
-fn drops(r: &Rule) -> bool {
-    matches!(
-        verdict(r),
-        Some(Stmt::Reject(_) | Stmt::Verdict(Verdict::Drop))
-    )
-}
-
 /// The states the rule's `ct state` matches admit (`None`: no such match).
 fn states(r: &Rule, t: &Table) -> Option<u128> {
     let has = r
@@ -373,97 +351,6 @@ fn takes_all_without_syn(r: &Rule, t: &Table) -> bool {
     })
 }
 
-struct Cx<'a> {
-    rs: &'a Ruleset,
-    out: &'a mut Vec<Lint>,
-}
-
-impl Cx<'_> {
-    fn push(&mut self, kind: LintKind, line: usize, rule: RuleRef, message: String) {
-        self.out.push(Lint {
-            kind,
-            file: self.rs.file().to_string(),
-            line,
-            rule,
-            message,
-        });
-    }
-}
-
-fn at(file: &str, r: &Rule) -> String {
-    format!("{file}:{} ({})", r.line, r.rref)
-}
-
-/// What a terminal rule does with `what` ("it", "every packet").
-fn does(t: &Table, r: &Rule, what: &str) -> String {
-    match verdict(r) {
-        Some(Stmt::Verdict(Verdict::Accept)) => format!("accepts {what}"),
-        Some(Stmt::Verdict(Verdict::Drop)) => format!("drops {what}"),
-        Some(Stmt::Reject(_)) => format!("rejects {what}"),
-        Some(Stmt::Verdict(Verdict::Return)) => format!("returns {what}"),
-        Some(Stmt::Verdict(Verdict::Goto(i))) => {
-            format!("sends {what} to chain {} (goto)", t.chains[i].name)
-        }
-        _ => format!("ends the chain for {what}"),
-    }
-}
-
-/// Run the lints on one ruleset.
-pub(crate) fn lint(rs: &Ruleset, strict: bool, out: &mut Vec<Lint>) {
-    let mut cx = Cx { rs, out };
-    for t in &rs.tables {
-        for ci in 0..t.chains.len() {
-            shadowing(&mut cx, t, ci);
-        }
-        unused_chains(&mut cx, t);
-        no_established(&mut cx, t);
-        state_order(&mut cx, t, strict);
-    }
-}
-
-/// `unreachable` and `shadowed` within one chain.
-fn shadowing(cx: &mut Cx<'_>, t: &Table, ci: usize) {
-    let c = &t.chains[ci];
-    let file = cx.rs.file().to_string();
-    let end = c.rules.iter().position(|r| terminal(r) && unconditional(r));
-    if let Some(k) = end
-        && k + 1 < c.rules.len()
-    {
-        let more = c.rules.len() - k - 2;
-        cx.push(
-            LintKind::Unreachable,
-            c.rules[k + 1].line,
-            c.rules[k + 1].rref.clone(),
-            format!(
-                "never reached{}: {} has no condition and {}",
-                if more > 0 {
-                    format!(" (nor the {more} rules after it)")
-                } else {
-                    String::new()
-                },
-                at(&file, &c.rules[k]),
-                does(t, &c.rules[k], "every packet")
-            ),
-        );
-    }
-    let last = end.map_or(c.rules.len(), |k| k + 1);
-    for j in 1..last {
-        let b = &c.rules[j];
-        if let Some(i) = (0..j).find(|&i| terminal(&c.rules[i]) && covers(&c.rules[i], b, t)) {
-            cx.push(
-                LintKind::Shadowed,
-                b.line,
-                b.rref.clone(),
-                format!(
-                    "never matches: {} matches every packet this rule matches and {} first",
-                    at(&file, &c.rules[i]),
-                    does(t, &c.rules[i], "it")
-                ),
-            );
-        }
-    }
-}
-
 fn jumps_to(t: &Table, ci: usize) -> bool {
     let to = |v: Verdict| matches!(v, Verdict::Jump(j) | Verdict::Goto(j) if j == ci);
     t.chains.iter().flat_map(|c| &c.rules).any(|r| {
@@ -474,78 +361,6 @@ fn jumps_to(t: &Table, ci: usize) -> bool {
     })
 }
 
-fn unused_chains(cx: &mut Cx<'_>, t: &Table) {
-    for (ci, c) in t.chains.iter().enumerate() {
-        if c.base.is_none() && !jumps_to(t, ci) {
-            cx.push(
-                LintKind::UnusedChain,
-                c.line,
-                RuleRef {
-                    chain: c.label.clone(),
-                    number: None,
-                    text: format!("chain {}", c.name),
-                },
-                format!(
-                    "no rule jumps or goes to chain {}: its {} rule(s) never run",
-                    c.name,
-                    c.rules.len()
-                ),
-            );
-        }
-    }
-}
-
-/// The rules a packet may meet from the start of chain `ci` up to rule
-/// `upto` (exclusive), following jumps and gotos (verdict maps' too), in
-/// order, each with the conntrack states a packet meeting it can be in
-/// (narrowed by the `ct state` of the rule that jumped, or by the states a
-/// `ct state vmap` sends there) and whether it has SYN (the rule that
-/// jumped required it).
-fn path(
-    t: &Table,
-    ci: usize,
-    upto: usize,
-    entry: u128,
-    syn: bool,
-    seen: &mut HashSet<usize>,
-    out: &mut Vec<(usize, usize, u128, bool)>,
-) {
-    if !seen.insert(ci) {
-        return;
-    }
-    for (i, r) in t.chains[ci].rules.iter().enumerate().take(upto) {
-        out.push((ci, i, entry, syn));
-        let here = entry & states(r, t).unwrap_or(ALL_STATES);
-        let syn_here = syn || requires_syn(r, t);
-        let mut targets: Vec<(usize, u128)> = Vec::new();
-        for s in &r.stmts {
-            match s {
-                Stmt::Verdict(Verdict::Jump(j) | Verdict::Goto(j)) => targets.push((*j, here)),
-                Stmt::Vmap { key, bitwise, map } => {
-                    let set = set_of(map, t);
-                    let state_map = *key == Key::Ct(CtKey::State) && bitwise.is_none();
-                    for (e, v) in set.elems.iter().zip(set.map.as_deref().unwrap_or_default()) {
-                        let (Verdict::Jump(j) | Verdict::Goto(j)) = *v else {
-                            continue;
-                        };
-                        let sent = if state_map {
-                            elem_states(e)
-                        } else {
-                            ALL_STATES
-                        };
-                        targets.push((j, here & sent));
-                    }
-                }
-                _ => {}
-            }
-        }
-        for (j, e) in targets {
-            path(t, j, usize::MAX, e, syn_here, seen, out);
-        }
-    }
-}
-
-/// The states a `ct state` map element stands for.
 fn elem_states(e: &ir::Elem) -> u128 {
     STATES
         .iter()
@@ -558,182 +373,123 @@ fn elem_states(e: &ir::Elem) -> u128 {
 }
 
 /// A filter chain on the input or forward hook.
-fn filters(c: &ir::Chain, hooks: &[Hook]) -> bool {
-    c.base
-        .as_ref()
-        .is_some_and(|b| b.typ == "filter" && hooks.contains(&b.hook))
+/// The nft `ct state` bits as `iptables::st` numbers them (the lints'
+/// model): untracked is 64 here, 16 there.
+fn to_st(m: u128) -> u16 {
+    let mut out = (m & (INVALID | ESTABLISHED | RELATED | NEW)) as u16;
+    if m & UNTRACKED != 0 {
+        out |= st::UNTRACKED;
+    }
+    out
 }
 
-/// `no-established`: a dropping input/forward chain must let replies in.
-fn no_established(cx: &mut Cx<'_>, t: &Table) {
-    for (ci, c) in t.chains.iter().enumerate() {
-        if !filters(c, &[Hook::Input, Hook::Forward]) {
-            continue;
-        }
-        let base = c.base.as_ref().expect("a base chain");
-        let final_drop = c.rules.iter().position(|r| drops(r) && unconditional(r));
-        let (line, rule, what, upto) = match final_drop {
-            Some(k) => (
-                c.rules[k].line,
-                c.rules[k].rref.clone(),
-                format!("rule {} drops every packet left", k + 1),
-                k,
-            ),
-            None if base.policy_drop => (
-                c.line,
-                RuleRef {
-                    chain: c.label.clone(),
-                    number: None,
-                    text: "policy drop".into(),
-                },
-                "the policy is drop".to_string(),
-                c.rules.len(),
-            ),
-            None => continue,
-        };
-        let mut rules = Vec::new();
-        path(
-            t,
-            ci,
-            upto,
-            ALL_STATES,
-            false,
-            &mut HashSet::new(),
-            &mut rules,
-        );
-        let rule_at = |cj: usize, i: usize| &t.chains[cj].rules[i];
-        let may_accept = |r: &Rule| accepts(r) || map_verdicts(r, t).any(|v| v == Verdict::Accept);
-        if !rules.iter().any(|&(cj, i, ..)| may_accept(rule_at(cj, i))) {
-            continue;
-        }
-        // An accept counts for the states it is restricted to, by its own
-        // `ct state` or by the way into its chain.
-        let mut accepted = 0;
-        for &(cj, i, entry, _) in &rules {
-            let r = rule_at(cj, i);
-            let st = states(r, t);
-            let other_map_accepts =
-                !only_state_vmap(r) && map_verdicts(r, t).any(|v| v == Verdict::Accept);
-            if (accepts(r) || other_map_accepts) && (st.is_some() || entry != ALL_STATES) {
-                accepted |= st.unwrap_or(ALL_STATES) & entry;
-            }
-            accepted |= vmap_states(r, t, Verdict::Accept) & entry;
-        }
-        let message = if accepted & ESTABLISHED == 0 {
-            format!(
-                "{what} on chain {} and no rule before accepts established and related packets \
-                 (`ct state established,related accept`): replies to the connections it lets \
-                 through are dropped",
-                c.name
-            )
-        } else if accepted & RELATED == 0 {
-            format!(
-                "{what} on chain {} and the rules before accept established but not related \
-                 packets: ICMP errors and the connections helpers expect (FTP data...) are dropped",
-                c.name
-            )
-        } else {
-            continue;
-        };
-        cx.push(LintKind::NoEstablished, line, rule, message);
+fn end_of(r: &Rule) -> End {
+    match verdict(r) {
+        Some(Stmt::Reject(_)) => End::Reject,
+        Some(Stmt::Verdict(Verdict::Accept)) => End::Accept,
+        Some(Stmt::Verdict(Verdict::Drop)) => End::Drop,
+        Some(Stmt::Verdict(Verdict::Return)) => End::Return,
+        Some(Stmt::Verdict(Verdict::Goto(c))) => End::Goto(c),
+        _ => End::None,
     }
 }
 
-/// `invalid-not-dropped` and (strict) `new-without-syn`, along every
-/// filter base chain.
-fn state_order(cx: &mut Cx<'_>, t: &Table, strict: bool) {
-    let mut reported: HashSet<(LintKind, usize, usize)> = HashSet::new();
-    for (ci, c) in t.chains.iter().enumerate() {
-        if !filters(
-            c,
-            &[
-                Hook::Prerouting,
-                Hook::Input,
-                Hook::Forward,
-                Hook::Output,
-                Hook::Postrouting,
-            ],
-        ) {
-            continue;
+/// The chains a rule jumps or goes to, with the states a `ct state` map
+/// sends there.
+fn jumps_of(r: &Rule, t: &Table) -> Vec<(usize, u16)> {
+    let mut out = Vec::new();
+    for s in &r.stmts {
+        match s {
+            Stmt::Verdict(Verdict::Jump(j) | Verdict::Goto(j)) => out.push((*j, LINT_ALL)),
+            Stmt::Vmap { key, bitwise, map } => {
+                let set = set_of(map, t);
+                let state_map = *key == Key::Ct(CtKey::State) && bitwise.is_none();
+                for (e, v) in set.elems.iter().zip(set.map.as_deref().unwrap_or_default()) {
+                    if let Verdict::Jump(j) | Verdict::Goto(j) = *v {
+                        let sent = if state_map {
+                            to_st(elem_states(e))
+                        } else {
+                            LINT_ALL
+                        };
+                        out.push((j, sent));
+                    }
+                }
+            }
+            _ => {}
         }
-        let mut rules = Vec::new();
-        path(
-            t,
-            ci,
-            usize::MAX,
-            ALL_STATES,
-            false,
-            &mut HashSet::new(),
-            &mut rules,
-        );
-        let mut invalid_dropped = false;
-        let mut nosyn_dropped = false;
-        for (cj, i, entry, syn_entry) in rules {
-            let r = &t.chains[cj].rules[i];
-            let st = states(r, t);
-            let s = st.unwrap_or(ALL_STATES) & entry;
-            if drops(r) && s & INVALID != 0 {
-                invalid_dropped = true;
-            }
-            if only_state_vmap(r) && vmap_states(r, t, Verdict::Drop) & INVALID != 0 {
-                invalid_dropped = true;
-            }
-            // A verdict map accepting new packets: on ct state by its
-            // elements, any other map when it can accept.
-            let map_accepts_new = if only_state_vmap(r) {
-                vmap_states(r, t, Verdict::Accept) & entry & NEW != 0
-            } else {
-                s & NEW != 0 && map_verdicts(r, t).any(|v| v == Verdict::Accept)
-            };
-            if drops(r) && may_be_tcp(r, t) && takes_all_without_syn(r, t) && s & NEW != 0 {
-                nosyn_dropped = true;
-            }
-            let accepts_new = (accepts(r) && s & NEW != 0) || map_accepts_new;
-            if !accepts_new {
-                continue;
-            }
-            if !invalid_dropped && reported.insert((LintKind::InvalidNotDropped, cj, i)) {
-                let message = if st.is_none() && entry == ALL_STATES {
-                    format!(
-                        "accepts packets in any conntrack state and no rule before it (from chain \
-                         {}) drops invalid ones: invalid packets it matches are accepted (add \
-                         `ct state invalid drop` before it)",
-                        c.name
-                    )
-                } else {
-                    format!(
-                        "accepts new packets, but no rule before it (from chain {}) drops invalid \
-                         ones: invalid packets go on to the later rules and the policy (add `ct \
-                         state invalid drop` before it)",
-                        c.name
-                    )
-                };
-                cx.push(LintKind::InvalidNotDropped, r.line, r.rref.clone(), message);
-            }
-            if strict
-                && may_be_tcp(r, t)
-                && !requires_syn(r, t)
-                && !syn_entry
-                && !nosyn_dropped
-                && reported.insert((LintKind::NewWithoutSyn, cj, i))
-            {
-                let what = if is_tcp(r, t) {
-                    "accepts new TCP packets"
-                } else {
-                    "accepts new packets, TCP ones included,"
-                };
-                cx.push(
-                    LintKind::NewWithoutSyn,
-                    r.line,
-                    r.rref.clone(),
-                    format!(
-                        "{what} without requiring SYN (`tcp flags & (fin|syn|rst|ack) == syn`): \
-                         conntrack picks up connections from a mid-stream segment \
-                         (nf_conntrack_tcp_loose=1), so any ACK opens one"
-                    ),
-                );
-            }
-        }
+    }
+    out
+}
+
+/// The ruleset as the lints see it.
+pub(crate) fn model(rs: &Ruleset) -> Model<'_> {
+    let tables = rs
+        .tables
+        .iter()
+        .map(|t| MTable {
+            chains: t
+                .chains
+                .iter()
+                .enumerate()
+                .map(|(ci, c)| MChain {
+                    name: c.name.clone(),
+                    line: c.line,
+                    decl: RuleRef {
+                        chain: c.label.clone(),
+                        number: None,
+                        text: format!("chain {}", c.name),
+                    },
+                    base: c.base.as_ref().map(|b| MBase {
+                        hook: b.hook,
+                        filter: b.typ == "filter",
+                        policy_drop: b.policy_drop,
+                        policy: RuleRef {
+                            chain: c.label.clone(),
+                            number: None,
+                            text: if b.policy_drop {
+                                "policy drop".into()
+                            } else {
+                                "policy accept".into()
+                            },
+                        },
+                    }),
+                    referenced: jumps_to(t, ci),
+                    rules: c.rules.iter().map(|r| rule_model(r, t)).collect(),
+                })
+                .collect(),
+            covers: Box::new(move |ci, a, b| {
+                let rules = &t.chains[ci].rules;
+                covers(&rules[a], &rules[b], t)
+            }),
+        })
+        .collect();
+    Model {
+        file: rs.file().to_string(),
+        words: &NFT_WORDS,
+        tables,
+    }
+}
+
+fn rule_model(r: &Rule, t: &Table) -> MRule {
+    let state_map = only_state_vmap(r).then(|| {
+        (
+            to_st(vmap_states(r, t, Verdict::Accept)),
+            to_st(vmap_states(r, t, Verdict::Drop)),
+        )
+    });
+    MRule {
+        line: r.line,
+        rref: r.rref.clone(),
+        end: end_of(r),
+        unconditional: unconditional(r),
+        states: states(r, t).map(to_st),
+        map_accepts: state_map.is_none() && map_verdicts(r, t).any(|v| v == Verdict::Accept),
+        state_map,
+        jumps: jumps_of(r, t),
+        may_be_tcp: may_be_tcp(r, t),
+        is_tcp: is_tcp(r, t),
+        requires_syn: requires_syn(r, t),
+        takes_all_without_syn: takes_all_without_syn(r, t),
     }
 }
 

@@ -7,9 +7,10 @@
 //! the stateful-filtering subset (ct state/direction/status/mark/zone/
 //! protocol, meta l4proto/nfproto/mark/iifname/oifname, iif/oif by name, ip/ip6/tcp/udp/th/
 //! icmp/icmpv6 header fields, anonymous and named sets, ranges, prefixes,
-//! flag lists and masks; counter, log, meta/ct mark set, ct zone set, ct
-//! helper set, notrack, reject, accept, drop, jump, goto, return,
-//! continue). Anything else is an error naming the file, line and column.
+//! flag lists and masks; verdict maps, anonymous and named; counter, log,
+//! meta/ct mark set, ct zone set, ct helper set, notrack, reject, accept,
+//! drop, jump, goto, return, continue). Anything else is an error naming
+//! the file, line and column.
 //!
 //! The file goes through the steps nft itself takes: `lexer` and `parse`
 //! (`src/scanner.l`, `src/parser_bison.y`), `eval` (`src/evaluate.c`: types,

@@ -498,10 +498,12 @@ impl Parser {
     }
 
     /// An identifier or quoted string naming a table, chain, set or object.
+    /// A bare word: nft takes no quoted string where it wants a name
+    /// ("unexpected quoted string, expecting string").
     fn name(&mut self, what: &str) -> R<(String, Pos)> {
         let pos = self.pos();
         match self.peek().clone() {
-            Tok::Word(w) | Tok::Quoted(w) => {
+            Tok::Word(w) => {
                 self.bump();
                 Ok((w, pos))
             }
@@ -1416,83 +1418,73 @@ impl Parser {
         Ok(ElemAst::Val(v))
     }
 
-    fn set_literal(&mut self) -> R<(Vec<ElemAst>, Pos)> {
+    /// `{ item, item, ... }`: the items of a set or map literal, and where
+    /// its brace is. `what` names it in errors ("set", "map").
+    fn braced<T>(
+        &mut self,
+        what: &str,
+        mut item: impl FnMut(&mut Self) -> R<T>,
+    ) -> R<(Vec<T>, Pos)> {
         let pos = self.pos();
         self.in_braces += 1;
         let r = (|| {
             self.expect_punct("{")?;
             self.skip_newlines();
-            let mut elems = Vec::new();
+            let mut items = Vec::new();
             loop {
                 if self.is_punct("}") {
                     break;
                 }
-                elems.push(self.elem()?);
-                if self.is_punct(":") {
-                    return err(
-                        self.pos(),
-                        "`key : value` elements belong in a map: `vmap { ... }` or a `map` block",
-                    );
-                }
-                if self.is_word("timeout")
-                    || self.is_word("expires")
-                    || self.is_word("comment")
-                    || self.is_word("counter")
-                {
-                    return err(self.pos(), "set element options are not supported");
-                }
+                items.push(item(self)?);
                 if !self.eat_punct(",") {
                     break;
                 }
             }
-            if elems.is_empty() {
-                return err(pos, "an empty set `{ }` matches nothing; nft rejects it");
+            if items.is_empty() {
+                return err(
+                    pos,
+                    format!("an empty {what} `{{ }}` matches nothing; nft rejects it"),
+                );
             }
-            Ok(elems)
+            Ok(items)
         })();
         self.in_braces -= 1;
-        let elems = r?;
+        let items = r?;
         if !self.is_punct("}") {
-            return self.unexpected("`,` or `}` in the set");
+            return self.unexpected(&format!("`,` or `}}` in the {what}"));
         }
         // Consume `}` without skipping the newline that may end the rule.
         self.i += 1;
-        Ok((elems, pos))
+        Ok((items, pos))
+    }
+
+    fn set_literal(&mut self) -> R<(Vec<ElemAst>, Pos)> {
+        self.braced("set", |p| {
+            let e = p.elem()?;
+            if p.is_punct(":") {
+                return err(
+                    p.pos(),
+                    "`key : value` elements belong in a map: `vmap { ... }` or a `map` block",
+                );
+            }
+            if p.is_word("timeout")
+                || p.is_word("expires")
+                || p.is_word("comment")
+                || p.is_word("counter")
+            {
+                return err(p.pos(), "set element options are not supported");
+            }
+            Ok(e)
+        })
     }
 
     /// `{ k : v, ... }`: the elements of a verdict map.
     fn map_literal(&mut self) -> R<(Vec<(ElemAst, VerdictAst)>, Pos)> {
-        let pos = self.pos();
-        self.in_braces += 1;
-        let r = (|| {
-            self.expect_punct("{")?;
-            self.skip_newlines();
-            let mut elems = Vec::new();
-            loop {
-                if self.is_punct("}") {
-                    break;
-                }
-                let e = self.elem()?;
-                self.expect_punct(":")?;
-                let v = self.verdict()?;
-                elems.push((e, v));
-                if !self.eat_punct(",") {
-                    break;
-                }
-                self.skip_newlines();
-            }
-            if elems.is_empty() {
-                return err(pos, "an empty map `{ }` matches nothing; nft rejects it");
-            }
-            Ok(elems)
-        })();
-        self.in_braces -= 1;
-        let elems = r?;
-        if !self.is_punct("}") {
-            return self.unexpected("`,` or `}` in the map");
-        }
-        self.i += 1;
-        Ok((elems, pos))
+        self.braced("map", |p| {
+            let e = p.elem()?;
+            p.expect_punct(":")?;
+            Ok((e, p.verdict()?))
+        })
     }
 
     fn rhs(&mut self) -> R<RhsAst> {

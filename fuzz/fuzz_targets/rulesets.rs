@@ -1,0 +1,38 @@
+//! Arbitrary text as an iptables-save (IPv4 and IPv6) and an nft ruleset,
+//! through the public API: parse; what parses is linted and listed with
+//! its counters (an nft listing must read back). Nothing may panic.
+//!
+//! Byte 0 picks the format (bit 0: nft), the rest is the file.
+
+#![no_main]
+
+use ctrack_core::tuple::Family;
+use ctrack_rules::RuleSource;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    if which & 1 == 1 {
+        let Ok(r) = ctrack_rules::nft::Ruleset::parse(&text, "fuzz.nft") else {
+            return;
+        };
+        let _ = ctrack_rules::lint::lint_nft(&[&r], true);
+        let listing = r.listing();
+        if let Err(e) = ctrack_rules::nft::Ruleset::parse(&listing, "listing") {
+            panic!("the listing does not read back: {e}\n{listing}");
+        }
+        let _ = r.counters_report();
+    } else {
+        for family in [Family::Ipv4, Family::Ipv6] {
+            let Ok(r) = ctrack_rules::iptables::Ruleset::parse(&text, "fuzz", family) else {
+                continue;
+            };
+            let _ = ctrack_rules::lint::lint(&[&r], true);
+            let _ = r.counters_report();
+            let _ = r.saved();
+        }
+    }
+});
