@@ -300,6 +300,14 @@ fn set_find(set: &SetDef, reg: &Reg) -> Option<usize> {
     })
 }
 
+/// `nft_bitwise`: `(reg & mask) ^ xor` on a number.
+fn masked(reg: Reg, bitwise: Option<(u128, u128)>) -> Reg {
+    match (bitwise, reg) {
+        (Some((mask, xor)), Reg::Num(v)) => Reg::Num((v & mask) ^ xor),
+        (_, reg) => reg,
+    }
+}
+
 /// The verdict a verdict map gives the packet (`None`: no element, the
 /// rule stops).
 fn vmap_verdict(
@@ -310,10 +318,7 @@ fn vmap_verdict(
     env: &Env<'_, '_>,
     meta: &Meta,
 ) -> Option<Verdict> {
-    let mut reg = env.load(key, meta)?;
-    if let (Some((mask, xor)), Reg::Num(v)) = (bitwise, &reg) {
-        reg = Reg::Num((v & mask) ^ xor);
-    }
+    let reg = masked(env.load(key, meta)?, bitwise);
     let set = match map {
         SetRef::Anon(s) => s.as_ref(),
         SetRef::Named(i) => &sets[*i],
@@ -331,10 +336,8 @@ fn eval_match(m: &Match, sets: &[SetDef], env: &Env<'_, '_>, meta: &Meta) -> boo
 
 /// Whether the match holds for a key that loaded `reg` (before the
 /// match's own bitwise step).
-pub(crate) fn match_value(m: &Match, sets: &[SetDef], mut reg: Reg) -> bool {
-    if let (Some((mask, xor)), Reg::Num(v)) = (m.bitwise, &reg) {
-        reg = Reg::Num((v & mask) ^ xor);
-    }
+pub(crate) fn match_value(m: &Match, sets: &[SetDef], reg: Reg) -> bool {
+    let reg = masked(reg, m.bitwise);
     match (&m.rhs, &reg) {
         (Rhs::Val(Val::Num(c)), Reg::Num(v)) => cmp(m.op, *v, *c),
         (Rhs::Val(s @ Val::Str { .. }), Reg::Name(n)) => {
