@@ -451,6 +451,15 @@ fn errors_name_line_column_and_reason() {
             "f:2:8: expected a chain name, found \"my chain\"",
         ),
         (c("jump \"x\""), "f:3:8: expected a chain name, found \"x\""),
+        // a transport protocol once known stays (an explicit `meta l4proto` does not replace it)
+        (
+            c("tcp dport 22 meta l4proto udp udp dport 53 accept"),
+            "f:3:33: conflicting protocols specified: tcp vs. udp",
+        ),
+        (
+            c("tcp dport != 22 meta l4proto icmp icmp type echo-request accept"),
+            "f:3:37: conflicting protocols specified: tcp vs. icmp",
+        ),
     ];
     let mut bad = Vec::new();
     for (text, want) in &cases {

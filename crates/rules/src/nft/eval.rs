@@ -1013,8 +1013,11 @@ impl RuleCx<'_> {
             Key::Meta(MetaKey::Nfproto) if v == NFPROTO_IPV4 || v == NFPROTO_IPV6 => {
                 self.net = Some(v);
             }
+            // A transport protocol already known stays (nft 1.0.6: `tcp
+            // dport 22 meta l4proto udp udp dport 53` is "conflicting
+            // protocols specified: tcp vs. udp" at `udp dport`).
             Key::Meta(MetaKey::L4proto) | Key::Payload(PField::IpProtocol | PField::Ip6Nexthdr) => {
-                self.trans = Some(v)
+                self.trans.get_or_insert(v);
             }
             // ct_expr_pctx_update() needs a known network protocol.
             Key::Ct(CtKey::Protocol) if self.net.is_some() => self.trans = Some(v),
