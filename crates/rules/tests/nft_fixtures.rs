@@ -275,6 +275,19 @@ fn replay_leaves_the_kernels_counters() {
     }
 }
 
+/// The listing listed twice more: (second, third listing), when the
+/// listings read back. As nft's, a listing need not read back (`ip6 daddr
+/// ::2 meta nfproto ipv4 reject` lists as `ip6 daddr ::2 reject with icmp
+/// port-unreachable`, which nft refuses) nor list the same (a set whose
+/// elements merged into one, `{ 10.0.0.0/7 }`, reads back as a plain
+/// prefix), but from the second listing on nothing changes.
+fn relisted(r: &Ruleset) -> Option<(String, String)> {
+    let l1 = r.listing();
+    let l2 = Ruleset::parse(&l1, "listing").ok()?.listing();
+    let l3 = Ruleset::parse(&l2, "listing2").ok()?.listing();
+    Some((l2, l3))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -302,8 +315,9 @@ proptest! {
         let text = words.join(" ");
         if let Ok(r) = Ruleset::parse(&text, "soup.nft") {
             let _ = ctrack_rules::lint::lint_nft(&[&r], true);
-            let l = r.listing();
-            prop_assert!(Ruleset::parse(&l, "listing").is_ok(), "{text}\n{l}");
+            if let Some((l2, l3)) = relisted(&r) {
+                prop_assert_eq!(l3, l2);
+            }
         }
     }
 
@@ -339,10 +353,41 @@ proptest! {
         let text: String = chars.into_iter().collect();
         if let Ok(r) = Ruleset::parse(&text, "mutated.nft") {
             let _ = ctrack_rules::lint::lint_nft(&[&r], true);
-            // Whatever reads, lists and reads back.
-            let l = r.listing();
-            let again = Ruleset::parse(&l, "listing");
-            prop_assert!(again.is_ok(), "{l}\n{:?}", again.err());
+            if let Some((l2, l3)) = relisted(&r) {
+                prop_assert_eq!(l3, l2);
+            }
         }
     }
+}
+
+/// Two listings of nft 1.0.6 (taken on this machine) that do not read back
+/// as they were written: an explicit `meta nfproto` contradicting the
+/// payload is left out (and the listing is then refused), and anonymous
+/// set elements merged into one interval list as a one-element set (which
+/// reads back as a plain value).
+#[test]
+fn listings_that_do_not_round_trip_as_nft() {
+    let r = parse(
+        "table inet t {\n\tchain c {\n\t\tip6 daddr ::2 meta nfproto ipv4 reject\n\t}\n}\n",
+        "a.nft",
+    );
+    let l = r.listing();
+    assert_eq!(
+        l,
+        "table inet t {\n\tchain c {\n\t\tip6 daddr ::2 reject with icmp port-unreachable\n\t}\n}\n"
+    );
+    assert!(Ruleset::parse(&l, "listing").is_err());
+    let r = parse(
+        "table inet t {\n\tchain c {\n\t\tip saddr { 10.0.0.0/8, 11.0.0.0/8 } accept\n\t\ttcp dport { 1-5, 6-9 } accept\n\t}\n}\n",
+        "b.nft",
+    );
+    let l = r.listing();
+    assert_eq!(
+        l,
+        "table inet t {\n\tchain c {\n\t\tip saddr { 10.0.0.0/7 } accept\n\t\ttcp dport { 1-9 } accept\n\t}\n}\n"
+    );
+    assert_eq!(
+        parse(&l, "listing").listing(),
+        "table inet t {\n\tchain c {\n\t\tip saddr 10.0.0.0/7 accept\n\t\ttcp dport 1-9 accept\n\t}\n}\n"
+    );
 }
