@@ -460,6 +460,15 @@ fn errors_name_line_column_and_reason() {
             c("tcp dport != 22 meta l4proto icmp icmp type echo-request accept"),
             "f:3:37: conflicting protocols specified: tcp vs. icmp",
         ),
+        (
+            c("tcp dport { 30-20, 40 }"),
+            "f:3:15: Range has zero or negative size",
+        ),
+        (
+            c("counter packets x bytes 1"),
+            "f:3:19: expected packet count, found `x`",
+        ),
+        (c("ip ttl foo"), "f:3:10: `foo` is not an integer"),
     ];
     let mut bad = Vec::new();
     for (text, want) in &cases {

@@ -11,7 +11,7 @@ use super::ir::*;
 use super::lexer::Pos;
 use super::parse::{
     BinOp, ChainAst, ChainItem, ElemAst, Error, ExprAst, HelperAst, KeyAst, RelOp, RhsAst, RuleAst,
-    SetAst, SetItem, StmtAst, TableAst, TableItem, TopCmd, ValAst, VerdictAst,
+    SetAst, SetItem, StmtAst, TableAst, TableItem, TopCmd, ValAst, VerdictAst, VmapAst,
 };
 use super::types::{DType, SymKind, Val, proto_name};
 use crate::model::{Hook, priority};
@@ -831,11 +831,11 @@ fn find_key(e: &ExprAst) -> Option<&KeyAst> {
 }
 
 enum Fold {
-    Key(Key, Option<(u128, u128)>),
+    Key(Key, Option<Bitwise>),
     Num(u128),
 }
 
-fn apply(bw: Option<(u128, u128)>, op: BinOp, c: u128, max: u128) -> (u128, u128) {
+fn apply(bw: Option<Bitwise>, op: BinOp, c: u128, max: u128) -> (u128, u128) {
     let (m, x) = bw.unwrap_or((max, 0));
     let c = c & max;
     match op {
@@ -873,14 +873,8 @@ fn fold(e: &ExprAst, dt: DType, family: Family) -> R<Fold> {
 }
 
 /// A full mask and no xor is no bitwise operation at all.
-fn norm_bitwise(bw: Option<(u128, u128)>, max: u128) -> Option<(u128, u128)> {
+fn norm_bitwise(bw: Option<Bitwise>, max: u128) -> Option<Bitwise> {
     bw.filter(|(m, x)| !(*m & max == max && *x == 0))
-}
-
-/// The right side of `KEY vmap ...`.
-enum VmapRhs<'a> {
-    Anon(&'a [(ElemAst, VerdictAst)]),
-    Named(&'a str, Pos),
 }
 
 struct RuleCx<'a> {
@@ -1028,6 +1022,7 @@ impl RuleCx<'_> {
     fn stmt(&mut self, s: &StmtAst) -> R<()> {
         match s {
             StmtAst::Match { lhs, op, rhs, pos } => self.relational(lhs, *op, rhs, *pos),
+            StmtAst::Vmap { lhs, op, map, pos } => self.vmap(lhs, *op, map, *pos),
             StmtAst::Set { key, value, pos } => self.set_stmt(key, value, *pos),
             StmtAst::Counter { packets, bytes, .. } => {
                 self.out.push(Stmt::Counter {
@@ -1209,6 +1204,17 @@ impl RuleCx<'_> {
         rhs: &RhsAst,
         pos: Pos,
     ) -> R<()> {
+        let (key, dt, bitwise) = self.match_key(lhs, pos)?;
+        let had_binop = !matches!(lhs, ExprAst::Key(_));
+        let m = self.build_match(key, dt, bitwise, had_binop, op, rhs, pos)?;
+        self.learn(&m);
+        self.out.push(Stmt::Match(m));
+        Ok(())
+    }
+
+    /// The key of a match's left side, its type and its bitwise step, with
+    /// the key's protocol dependencies added.
+    fn match_key(&mut self, lhs: &ExprAst, pos: Pos) -> R<(Key, DType, Option<Bitwise>)> {
         let Some(kast) = find_key(lhs) else {
             return err(pos, "a match needs a key on its left");
         };
@@ -1225,20 +1231,8 @@ impl RuleCx<'_> {
             Fold::Key(_, bw) => norm_bitwise(bw, dt.max()),
             Fold::Num(_) => return err(pos, "a match needs a key on its left"),
         };
-        let had_binop = !matches!(lhs, ExprAst::Key(_));
         self.deps(key, kast.pos)?;
-        let vm = match rhs {
-            RhsAst::Vmap(elems, _) => Some(VmapRhs::Anon(elems)),
-            RhsAst::VmapRef(name, mpos) => Some(VmapRhs::Named(name, *mpos)),
-            _ => None,
-        };
-        if let Some(vm) = vm {
-            return self.vmap(key, dt, bitwise, op, vm);
-        }
-        let m = self.build_match(key, dt, bitwise, had_binop, op, rhs, pos)?;
-        self.learn(&m);
-        self.out.push(Stmt::Match(m));
-        Ok(())
+        Ok((key, dt, bitwise))
     }
 
     /// The named set or map `name` of the table (`what`: "set", "map").
@@ -1258,19 +1252,14 @@ impl RuleCx<'_> {
     }
 
     /// `KEY vmap { ... }` / `KEY vmap @m`.
-    fn vmap(
-        &mut self,
-        key: Key,
-        dt: DType,
-        bitwise: Option<(u128, u128)>,
-        op: Option<(RelOp, Pos)>,
-        rhs: VmapRhs<'_>,
-    ) -> R<()> {
+    fn vmap(&mut self, lhs: &ExprAst, op: Option<(RelOp, Pos)>, vm: &VmapAst, pos: Pos) -> R<()> {
         if let Some((_, p)) = op {
             return err(p, "a verdict map takes no operator (`KEY vmap { ... }`)");
         }
-        let map = match rhs {
-            VmapRhs::Named(name, mpos) => {
+        let (key, dt, bitwise) = self.match_key(lhs, pos)?;
+        let map = match vm {
+            VmapAst::Named(name, mpos) => {
+                let (name, mpos) = (name.as_str(), *mpos);
                 let i = self.named(name, mpos, "map")?;
                 let set = &self.table.sets[i];
                 let Some(verdicts) = &set.map else {
@@ -1294,7 +1283,7 @@ impl RuleCx<'_> {
                 }
                 SetRef::Named(i)
             }
-            VmapRhs::Anon(elems) => {
+            VmapAst::Anon(elems) => {
                 let mut list = Vec::new();
                 let mut verdicts = Vec::new();
                 for (e, v) in elems {
@@ -1329,7 +1318,7 @@ impl RuleCx<'_> {
         &self,
         key: Key,
         dt: DType,
-        bitwise: Option<(u128, u128)>,
+        bitwise: Option<Bitwise>,
         had_binop: bool,
         op: Option<(RelOp, Pos)>,
         rhs: &RhsAst,
@@ -1349,9 +1338,6 @@ impl RuleCx<'_> {
             }
         };
         match rhs {
-            RhsAst::Vmap(_, p) | RhsAst::VmapRef(_, p) => {
-                err(*p, "a verdict map decides the rule: it cannot be compared")
-            }
             RhsAst::SetRef(name, spos) => {
                 let i = self.named(name, *spos, "set")?;
                 let set = &self.table.sets[i];

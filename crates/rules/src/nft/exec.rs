@@ -301,7 +301,7 @@ fn set_find(set: &SetDef, reg: &Reg) -> Option<usize> {
 }
 
 /// `nft_bitwise`: `(reg & mask) ^ xor` on a number.
-fn masked(reg: Reg, bitwise: Option<(u128, u128)>) -> Reg {
+fn masked(reg: Reg, bitwise: Option<Bitwise>) -> Reg {
     match (bitwise, reg) {
         (Some((mask, xor)), Reg::Num(v)) => Reg::Num((v & mask) ^ xor),
         (_, reg) => reg,
@@ -312,7 +312,7 @@ fn masked(reg: Reg, bitwise: Option<(u128, u128)>) -> Reg {
 /// rule stops).
 fn vmap_verdict(
     key: Key,
-    bitwise: Option<(u128, u128)>,
+    bitwise: Option<Bitwise>,
     map: &SetRef,
     sets: &[SetDef],
     env: &Env<'_, '_>,

@@ -345,11 +345,14 @@ pub(crate) enum Rhs {
     Set(SetRef),
 }
 
+/// `nft_bitwise`'s (mask, xor): the key is loaded as `(key & mask) ^ xor`.
+pub(crate) type Bitwise = (u128, u128);
+
 /// load key [& mask ^ xor] then compare / range / lookup.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Match {
     pub key: Key,
-    pub bitwise: Option<(u128, u128)>,
+    pub bitwise: Option<Bitwise>,
     pub op: Op,
     pub rhs: Rhs,
 }
@@ -358,10 +361,7 @@ pub(crate) struct Match {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SetVal {
     Const(u32),
-    Load {
-        key: Key,
-        bitwise: Option<(u128, u128)>,
-    },
+    Load { key: Key, bitwise: Option<Bitwise> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,7 +401,7 @@ pub(crate) enum Stmt {
     /// the rule ends there (`NFT_BREAK`).
     Vmap {
         key: Key,
-        bitwise: Option<(u128, u128)>,
+        bitwise: Option<Bitwise>,
         map: SetRef,
     },
     Counter {

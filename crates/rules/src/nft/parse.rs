@@ -206,10 +206,15 @@ pub(crate) enum RhsAst {
     Masked(Vec<ValAst>, Vec<ValAst>),
     Set(Vec<ElemAst>, Pos),
     SetRef(String, Pos),
+}
+
+/// The map of `KEY vmap ...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum VmapAst {
     /// `vmap { k : v, ... }`
-    Vmap(Vec<(ElemAst, VerdictAst)>, Pos),
+    Anon(Vec<(ElemAst, VerdictAst)>),
     /// `vmap @m`
-    VmapRef(String, Pos),
+    Named(String, Pos),
 }
 
 /// The left side of a match or the value of a `set` statement: a key or
@@ -250,6 +255,13 @@ pub(crate) enum StmtAst {
         rhs: RhsAst,
         pos: Pos,
     },
+    /// `KEY vmap ...` (`op`: an operator written before `vmap`, an error).
+    Vmap {
+        lhs: ExprAst,
+        op: Option<(RelOp, Pos)>,
+        map: VmapAst,
+        pos: Pos,
+    },
     /// `meta mark set X`, `ct mark set X`, `ct helper set "h"`, `ct zone set N`.
     Set {
         key: KeyAst,
@@ -279,6 +291,7 @@ impl StmtAst {
     pub(crate) fn pos(&self) -> Pos {
         match self {
             StmtAst::Match { pos, .. }
+            | StmtAst::Vmap { pos, .. }
             | StmtAst::Set { pos, .. }
             | StmtAst::Counter { pos, .. }
             | StmtAst::Log(_, pos)
@@ -1188,6 +1201,17 @@ impl Parser {
                     return Ok(StmtAst::Set { key, value, pos });
                 }
                 let op = self.relop();
+                if self.eat_word("vmap") {
+                    let map = if self.is_punct("@") {
+                        let mpos = self.pos();
+                        self.bump();
+                        let (n, _) = self.name("a map name")?;
+                        VmapAst::Named(n, mpos)
+                    } else {
+                        VmapAst::Anon(self.map_literal()?.0)
+                    };
+                    return Ok(StmtAst::Vmap { lhs, op, map, pos });
+                }
                 let rhs = self.rhs()?;
                 Ok(StmtAst::Match { lhs, op, rhs, pos })
             }
@@ -1496,15 +1520,6 @@ impl Parser {
         if self.eat_punct("@") {
             let (n, _) = self.name("a set name")?;
             return Ok(RhsAst::SetRef(n, pos));
-        }
-        if self.eat_word("vmap") {
-            let mpos = self.pos();
-            if self.eat_punct("@") {
-                let (n, _) = self.name("a map name")?;
-                return Ok(RhsAst::VmapRef(n, mpos));
-            }
-            let (elems, mpos) = self.map_literal()?;
-            return Ok(RhsAst::Vmap(elems, mpos));
         }
         if self.is_word("map") {
             return err(
