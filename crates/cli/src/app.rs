@@ -283,7 +283,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "FILE")]
     pub counters: Option<PathBuf>,
     /// Write table events as `conntrack -E -o timestamp,extended,id` prints
-    /// them ([NEW], [UPDATE], [DESTROY] with the capture time; `-` = stdout).
+    /// them (`[NEW]`, `[UPDATE]`, `[DESTROY]` with the capture time; `-` =
+    /// stdout).
     #[arg(long, value_name = "FILE")]
     pub events: Option<PathBuf>,
     /// Compare with a kernel recording (kernel-replay's packets.jsonl): print the

@@ -4,7 +4,8 @@
 //!
 //! A packet's path, as the kernel's PREROUTING hook takes it on a bridge:
 //! 1. the IP header checks (`validate`); a failure means no ctstate;
-//! 2. defragmentation (not yet: fragments get no ctstate, see [`Reason::Fragment`]);
+//! 2. defragmentation (`defrag`: a fragment waits in its queue, with no
+//!    ctstate, until its datagram is complete; the datagram goes on);
 //! 3. `get_l4proto()`: find the layer-4 header;
 //! 4. for ICMP/ICMPv6, the error check (RELATED, UNTRACKED or INVALID);
 //! 5. `resolve_normal_ct()`: tuple, lookup (expired entries are reaped),

@@ -1,7 +1,7 @@
 //! Zero-copy views of the headers conntrack reads, modelled on smoltcp's `wire`.
 //!
 //! Every header has a `Packet<T: AsRef<[u8]>>` view that borrows the buffer.
-//! `Packet::new_checked` validates lengths once ([`Packet::check_len`]); after
+//! `Packet::new_checked` validates lengths once (`Packet::check_len`); after
 //! that no accessor can panic, whatever the bytes say. Field offsets live in one
 //! `mod field` per header so the layout reads like the RFC's diagram.
 //!
