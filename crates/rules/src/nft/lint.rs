@@ -194,15 +194,9 @@ fn vmap_states(r: &Rule, t: &Table, v: Verdict) -> u128 {
         } = s
         {
             let set = set_of(map, t);
-            let verdicts = set.map.as_deref().unwrap_or_default();
-            for st in STATES {
-                let i = set.elems.iter().position(|e| match e {
-                    ir::Elem::One(Val::Num(n)) => *n == st,
-                    ir::Elem::Range(a, b) => *a <= st && st <= *b,
-                    ir::Elem::One(Val::Str { .. }) => false,
-                });
-                if i.and_then(|i| verdicts.get(i)) == Some(&v) {
-                    out |= st;
+            for (e, w) in set.elems.iter().zip(set.map.as_deref().unwrap_or_default()) {
+                if *w == v {
+                    out |= elem_states(e);
                 }
             }
         }
