@@ -5,42 +5,18 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ctrack_capture::CaptureReader;
-use ctrack_capture::replay::Clock;
-use ctrack_core::wire::link::{self, Network};
-use ctrack_core::{Conntrack, Options, Sysctls, Timestamp};
+use ctrack_capture::replay::{OwnedFrame, decode_all};
+use ctrack_core::{Conntrack, Options, Sysctls};
 use std::hint::black_box;
 use std::path::Path;
 
-struct Frame {
-    now: Timestamp,
-    network: Network,
-    data: Vec<u8>,
-    wire: usize,
+fn load(path: &Path) -> Vec<OwnedFrame> {
+    let file = std::fs::File::open(path).expect("capture");
+    let r = CaptureReader::new(std::io::BufReader::new(file)).expect("capture");
+    decode_all(r).expect("frames")
 }
 
-fn load(name: &str) -> Vec<Frame> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/pcaps")
-        .join(name);
-    let file = std::fs::File::open(&path).expect("capture");
-    let mut r = CaptureReader::new(std::io::BufReader::new(file)).expect("capture");
-    let mut clock = Clock::new(None);
-    let mut out = Vec::new();
-    while let Some(f) = r.next_frame().expect("frame") {
-        let now = clock.advance(f.ts_nanos);
-        if let Ok(d) = link::decode(f.link, f.data) {
-            out.push(Frame {
-                now,
-                network: d.network,
-                data: d.payload.to_vec(),
-                wire: f.wire_len.saturating_sub(d.link_len),
-            });
-        }
-    }
-    out
-}
-
-fn replay(frames: &[Frame], sysctl: &Sysctls) -> usize {
+fn replay(frames: &[OwnedFrame], sysctl: &Sysctls) -> usize {
     let mut ct = Conntrack::new(sysctl.clone(), Options::default());
     let mut tracked = 0;
     for f in frames {
@@ -66,7 +42,11 @@ fn bench(c: &mut Criterion) {
         ),
         ("udp_dns", "udp-dns-single-tuple-4min-zeek.pcap"),
     ] {
-        let frames = load(file);
+        let frames = load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/pcaps")
+                .join(file),
+        );
         let mut g = c.benchmark_group(name);
         g.throughput(Throughput::Elements(frames.len() as u64));
         g.bench_function("replay", |b| {

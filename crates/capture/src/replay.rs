@@ -14,6 +14,36 @@ use ctrack_core::wire::link::{self, Decoded, LinkError};
 use ctrack_core::{Conntrack, Timestamp, Verdict};
 use std::time::Duration;
 
+/// A frame decoded into memory, its network-layer bytes owned, for
+/// replaying a capture many times (benchmarks).
+#[derive(Debug, Clone)]
+pub struct OwnedFrame {
+    pub now: Timestamp,
+    pub network: ctrack_core::wire::link::Network,
+    pub data: Vec<u8>,
+    /// The length on the wire (without the link layer).
+    pub wire: usize,
+}
+
+/// Every IP frame of the capture, decoded once, with the replay clock's
+/// times; frames whose link layer does not decode are left out.
+pub fn decode_all(mut reader: CaptureReader) -> Result<Vec<OwnedFrame>, CaptureError> {
+    let mut clock = Clock::new(None);
+    let mut out = Vec::new();
+    while let Some(f) = reader.next_frame()? {
+        let now = clock.advance(f.ts_nanos);
+        if let Ok(d) = link::decode(f.link, f.data) {
+            out.push(OwnedFrame {
+                now,
+                network: d.network,
+                data: d.payload.to_vec(),
+                wire: f.wire_len.saturating_sub(d.link_len),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The replay clock.
 #[derive(Debug, Clone, Default)]
 pub struct Clock {

@@ -13,9 +13,9 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use ctrack_capture::replay::{Clock, Replayer};
+use ctrack_capture::replay::Replayer;
 use ctrack_core::wire::checksum::checksum;
-use ctrack_core::wire::link::{self, Network};
+use ctrack_core::wire::link::Network;
 use ctrack_core::{Conntrack, CtState, Options, Sysctls, Timestamp};
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -160,20 +160,8 @@ pub fn run(a: BenchArgs) -> Result<()> {
 fn replay(capture: PathBuf, rounds: u32) -> Result<()> {
     // Decode once.
     let file = std::fs::File::open(&capture).with_context(|| format!("{}", capture.display()))?;
-    let mut reader = ctrack_capture::CaptureReader::new(std::io::BufReader::new(file))?;
-    let mut clock = Clock::new(None);
-    let mut frames: Vec<(Timestamp, Network, Vec<u8>, usize)> = Vec::new();
-    while let Some(f) = reader.next_frame()? {
-        let now = clock.advance(f.ts_nanos);
-        if let Ok(d) = link::decode(f.link, f.data) {
-            frames.push((
-                now,
-                d.network,
-                d.payload.to_vec(),
-                f.wire_len.saturating_sub(d.link_len),
-            ));
-        }
-    }
+    let reader = ctrack_capture::CaptureReader::new(std::io::BufReader::new(file))?;
+    let frames = ctrack_capture::replay::decode_all(reader)?;
     if frames.is_empty() {
         bail!("{}: no IP frames", capture.display());
     }
@@ -182,8 +170,8 @@ fn replay(capture: PathBuf, rounds: u32) -> Result<()> {
     for _ in 0..rounds.max(1) {
         let mut ct = tracker(262_144, 262_144);
         let t = Instant::now();
-        for (now, net, data, wire) in &frames {
-            black_box(ct.process(*now, *net, data, *wire));
+        for f in &frames {
+            black_box(ct.process(f.now, f.network, &f.data, f.wire));
         }
         best = best.min(t.elapsed());
     }

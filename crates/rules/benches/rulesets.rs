@@ -7,21 +7,13 @@
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ctrack_capture::CaptureReader;
-use ctrack_capture::replay::Clock;
+use ctrack_capture::replay::{OwnedFrame, decode_all};
 use ctrack_core::hooks::{Hooks, NoHooks};
 use ctrack_core::tuple::Family;
-use ctrack_core::wire::link::{self, Network};
-use ctrack_core::{Conntrack, Options, Sysctls, Timestamp};
+use ctrack_core::{Conntrack, Options, Sysctls};
 use ctrack_rules::Pipeline;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-
-struct Frame {
-    now: Timestamp,
-    network: Network,
-    data: Vec<u8>,
-    wire: usize,
-}
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,23 +21,10 @@ fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-fn load(path: &Path) -> Vec<Frame> {
+fn load(path: &Path) -> Vec<OwnedFrame> {
     let file = std::fs::File::open(path).expect("capture");
-    let mut r = CaptureReader::new(std::io::BufReader::new(file)).expect("capture");
-    let mut clock = Clock::new(None);
-    let mut out = Vec::new();
-    while let Some(f) = r.next_frame().expect("frame") {
-        let now = clock.advance(f.ts_nanos);
-        if let Ok(d) = link::decode(f.link, f.data) {
-            out.push(Frame {
-                now,
-                network: d.network,
-                data: d.payload.to_vec(),
-                wire: f.wire_len.saturating_sub(d.link_len),
-            });
-        }
-    }
-    out
+    let r = CaptureReader::new(std::io::BufReader::new(file)).expect("capture");
+    decode_all(r).expect("frames")
 }
 
 fn read(rel: &str) -> String {
@@ -71,7 +50,7 @@ fn nft() -> Pipeline {
     p
 }
 
-fn replay(frames: &[Frame], sysctl: &Sysctls, hooks: &mut dyn Hooks) -> usize {
+fn replay(frames: &[OwnedFrame], sysctl: &Sysctls, hooks: &mut dyn Hooks) -> usize {
     let mut ct = Conntrack::new(sysctl.clone(), Options::default());
     let mut tracked = 0;
     for f in frames {
