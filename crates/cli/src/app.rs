@@ -289,6 +289,7 @@ pub struct ReplayArgs {
     pub events: Option<PathBuf>,
     /// Compare with a kernel recording (kernel-replay's packets.jsonl): print the
     /// differing frames and a summary instead of every frame; exit 1 on any difference.
+    /// Without --helper, the helpers the recording's meta.json lists are attached.
     #[arg(long, value_name = "PACKETS_JSONL")]
     pub expect: Option<PathBuf>,
     /// No progress bar.
@@ -393,6 +394,29 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
         None => None,
     };
     let mut replayer = a.track.replayer(&a.capture)?;
+    // A kernel-replay recording says which helpers it attached: compare
+    // under the same ones, unless --helper says otherwise.
+    if let Some(p) = &a.expect
+        && a.track.helper.is_empty()
+        && let Some(meta) = p
+            .parent()
+            .map(|d| d.join("meta.json"))
+            .and_then(|m| std::fs::read_to_string(m).ok())
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    {
+        let rules = expect::recording_helpers(&meta).map_err(anyhow::Error::msg)?;
+        if !rules.is_empty() && !a.quiet {
+            eprintln!(
+                "ctrack: helpers as the recording's meta.json attached them: {}",
+                rules
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        replayer.conntrack_mut().set_helper_rules(rules);
+    }
     let mut events: Option<Box<dyn Write>> = match &a.events {
         None => None,
         Some(p) if p.as_os_str() == "-" => Some(Box::new(io::stdout())),

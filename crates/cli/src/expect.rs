@@ -2,6 +2,7 @@
 //! per-frame comparison with ctrack's verdicts.
 
 use ctrack_core::Verdict;
+use ctrack_core::helper::HelperRule;
 use serde::Deserialize;
 use std::fmt;
 use std::path::Path;
@@ -423,6 +424,41 @@ pub fn compare_ct_events(
         }
     }
     diffs
+}
+
+/// The helpers kernel-replay attached (`meta.json` helper_rules, unless
+/// recorded with --no-helpers). Helpers ctrack does not have are left out.
+pub fn recording_helpers(meta: &serde_json::Value) -> Result<Vec<HelperRule>, String> {
+    if meta.pointer("/options/helpers").and_then(|v| v.as_bool()) == Some(false) {
+        return Ok(Vec::new());
+    }
+    let mut rules = Vec::new();
+    for r in meta
+        .get("helper_rules")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let name = r.get("helper").and_then(|v| v.as_str()).unwrap_or("");
+        let family = match r.get("family").and_then(|v| v.as_str()) {
+            Some("ipv6") => Some(ctrack_core::Family::Ipv6),
+            _ => Some(ctrack_core::Family::Ipv4),
+        };
+        let proto = match r.get("proto").and_then(|v| v.as_str()) {
+            Some("tcp") => 6,
+            Some("udp") => 17,
+            _ => continue,
+        };
+        let Some(port) = r.get("dport").and_then(|v| v.as_u64()) else {
+            continue;
+        };
+        match HelperRule::new(name, family, proto, port as u16) {
+            Ok(rule) => rules.push(rule),
+            Err(ctrack_core::helper::RuleError::Unknown(..)) => {}
+            Err(e) => return Err(format!("meta.json helper rule: {e}")),
+        }
+    }
+    Ok(rules)
 }
 
 #[cfg(test)]

@@ -798,3 +798,42 @@ fn explain_works_on_frames_of_every_fixture() {
         }
     }
 }
+
+/// `--expect` compares under the helpers the recording's meta.json says
+/// kernel-replay attached (here FTP: the data connection is RELATED);
+/// `--helper` given overrides them.
+#[test]
+fn expect_attaches_the_recordings_helpers() {
+    let dir = fixture("synthetic/ftp-port-expectation");
+    let cap = dir.join("replayed.pcap");
+    let sysctl = dir.join("sysctl.conf");
+    let packets = dir.join("packets.jsonl");
+    let o = ctrack_paths(&[&"replay", &cap, &"--sysctl", &sysctl, &"--expect", &packets]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "expect: 32/32 frames agree with the kernel recording (0 differ)"
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("helpers as the recording's meta.json attached them: ftp:tcp/21:ipv4"),
+        "{err}"
+    );
+    // No helper on port 21: the data connection is NEW, not RELATED.
+    let o = ctrack_paths(&[
+        &"replay",
+        &cap,
+        &"--sysctl",
+        &sysctl,
+        &"--helper",
+        &"tftp:udp/69",
+        &"--expect",
+        &packets,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("kernel RELATED ORIGINAL [EXPECTED]"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -24,7 +24,6 @@
 use ctrack::expect::{self, Observed, Recording};
 use ctrack_capture::CaptureReader;
 use ctrack_capture::replay::Replayer;
-use ctrack_core::helper::HelperRule;
 use ctrack_core::{Conntrack, CtState, Family, Reason, Sysctls, Timestamp};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -243,42 +242,6 @@ fn apply_meta_sysctls(meta: &serde_json::Value, sysctl: &mut Sysctls) -> Result<
     Ok(())
 }
 
-/// The helpers kernel-replay attached (`meta.json` helper_rules, unless
-/// recorded with --no-helpers). Helpers ctrack does not have yet are left
-/// out: their frames are in the ratchet.
-fn helper_rules(meta: &serde_json::Value) -> Result<Vec<HelperRule>, String> {
-    if meta.pointer("/options/helpers").and_then(|v| v.as_bool()) == Some(false) {
-        return Ok(Vec::new());
-    }
-    let mut rules = Vec::new();
-    for r in meta
-        .get("helper_rules")
-        .and_then(|v| v.as_array())
-        .into_iter()
-        .flatten()
-    {
-        let name = r.get("helper").and_then(|v| v.as_str()).unwrap_or("");
-        let family = match r.get("family").and_then(|v| v.as_str()) {
-            Some("ipv6") => Some(Family::Ipv6),
-            _ => Some(Family::Ipv4),
-        };
-        let proto = match r.get("proto").and_then(|v| v.as_str()) {
-            Some("tcp") => 6,
-            Some("udp") => 17,
-            _ => continue,
-        };
-        let Some(port) = r.get("dport").and_then(|v| v.as_u64()) else {
-            continue;
-        };
-        match HelperRule::new(name, family, proto, port as u16) {
-            Ok(rule) => rules.push(rule),
-            Err(ctrack_core::helper::RuleError::Unknown(..)) => {}
-            Err(e) => return Err(format!("meta.json helper rule: {e}")),
-        }
-    }
-    Ok(rules)
-}
-
 /// The rulesets a recording ran with (`meta.json` rulesets), in a pipeline.
 fn pipeline_of(
     dir: &Path,
@@ -386,7 +349,7 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
             }
         };
         let mut ct = Conntrack::new(sysctl, options);
-        ct.set_helper_rules(helper_rules(&meta)?);
+        ct.set_helper_rules(expect::recording_helpers(&meta)?);
         ct.set_events(true);
         let mut rp = Replayer::new(reader, ct, None);
         let mut pipeline = pipeline_of(dir, &meta)?;
