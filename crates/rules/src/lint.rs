@@ -144,8 +144,6 @@ pub(crate) struct MChain {
     /// How an `unused-chain` finding names it.
     pub decl: RuleRef,
     pub base: Option<MBase>,
-    /// Some rule jumps or goes to it.
-    pub referenced: bool,
     pub rules: Vec<MRule>,
 }
 
@@ -340,8 +338,15 @@ impl Cx<'_, '_> {
     }
 
     fn unused_chains(&self, out: &mut Vec<Lint>) {
-        for c in &self.t.chains {
-            if c.base.is_none() && !c.referenced {
+        let referenced: HashSet<usize> = self
+            .t
+            .chains
+            .iter()
+            .flat_map(|c| &c.rules)
+            .flat_map(|r| r.jumps.iter().map(|&(j, _)| j))
+            .collect();
+        for (ci, c) in self.t.chains.iter().enumerate() {
+            if c.base.is_none() && !referenced.contains(&ci) {
                 self.push(
                     out,
                     LintKind::UnusedChain,

@@ -24,8 +24,7 @@ pub(crate) fn model(rs: &Ruleset) -> Model<'_> {
                 chains: t
                     .chains
                     .iter()
-                    .enumerate()
-                    .map(|(ci, c)| MChain {
+                    .map(|c| MChain {
                         name: c.name.clone(),
                         line: c.decl_line,
                         decl: RuleRef {
@@ -39,7 +38,6 @@ pub(crate) fn model(rs: &Ruleset) -> Model<'_> {
                             policy_drop: c.policy == Policy::Drop,
                             policy: rs.policy_ref(t, c),
                         }),
-                        referenced: t.references(ci) > 0,
                         rules: (0..c.rules.len())
                             .map(|i| {
                                 let r = &c.rules[i];

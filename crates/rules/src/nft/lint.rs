@@ -245,12 +245,11 @@ fn unconditional(r: &Rule) -> bool {
 }
 
 /// The verdict that ends the rule (a reject counts as one).
-fn verdict(r: &Rule) -> Option<Stmt> {
+fn verdict(r: &Rule) -> Option<&Stmt> {
     r.stmts
         .iter()
         .rev()
         .find(|s| matches!(s, Stmt::Verdict(_) | Stmt::Reject(_)))
-        .cloned()
 }
 
 /// The states the rule's `ct state` matches admit (`None`: no such match).
@@ -345,16 +344,6 @@ fn takes_all_without_syn(r: &Rule, t: &Table) -> bool {
     })
 }
 
-fn jumps_to(t: &Table, ci: usize) -> bool {
-    let to = |v: Verdict| matches!(v, Verdict::Jump(j) | Verdict::Goto(j) if j == ci);
-    t.chains.iter().flat_map(|c| &c.rules).any(|r| {
-        r.stmts
-            .iter()
-            .any(|s| matches!(s, Stmt::Verdict(v) if to(*v)))
-            || map_verdicts(r, t).any(to)
-    })
-}
-
 fn elem_states(e: &ir::Elem) -> u128 {
     STATES
         .iter()
@@ -383,7 +372,7 @@ fn end_of(r: &Rule) -> End {
         Some(Stmt::Verdict(Verdict::Accept)) => End::Accept,
         Some(Stmt::Verdict(Verdict::Drop)) => End::Drop,
         Some(Stmt::Verdict(Verdict::Return)) => End::Return,
-        Some(Stmt::Verdict(Verdict::Goto(c))) => End::Goto(c),
+        Some(Stmt::Verdict(Verdict::Goto(c))) => End::Goto(*c),
         _ => End::None,
     }
 }
@@ -424,8 +413,7 @@ pub(crate) fn model(rs: &Ruleset) -> Model<'_> {
             chains: t
                 .chains
                 .iter()
-                .enumerate()
-                .map(|(ci, c)| MChain {
+                .map(|c| MChain {
                     name: c.name.clone(),
                     line: c.line,
                     decl: RuleRef {
@@ -447,7 +435,6 @@ pub(crate) fn model(rs: &Ruleset) -> Model<'_> {
                             },
                         },
                     }),
-                    referenced: jumps_to(t, ci),
                     rules: c.rules.iter().map(|r| rule_model(r, t)).collect(),
                 })
                 .collect(),
