@@ -137,12 +137,16 @@ fn tracker(max: u32, buckets: u32) -> Conntrack {
     Conntrack::new(s, Options::default())
 }
 
-fn report(line: &str) {
-    println!("{line}");
+/// One line of results on stdout.
+fn report(line: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    writeln!(std::io::stdout().lock(), "{line}")
 }
 
+/// Run a benchmark. A reader that goes away (`| head -1`) ends it quietly,
+/// as it ends `replay`.
 pub fn run(a: BenchArgs) -> Result<()> {
-    match a.what {
+    let r = match a.what {
         BenchKind::Replay { capture, rounds } => replay(capture, rounds),
         BenchKind::Flood {
             flows,
@@ -154,6 +158,15 @@ pub fn run(a: BenchArgs) -> Result<()> {
             packets,
             buckets,
         } => lookup(entries, packets, buckets),
+    };
+    match r {
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(())
+        }
+        r => r,
     }
 }
 
@@ -180,7 +193,7 @@ fn replay(capture: PathBuf, rounds: u32) -> Result<()> {
         frames.len(),
         best.as_nanos() as f64 / n,
         n / best.as_secs_f64() / 1e6
-    ));
+    ))?;
     let mut best = Duration::MAX;
     for _ in 0..rounds.max(1) {
         let file = std::fs::File::open(&capture)?;
@@ -196,7 +209,7 @@ fn replay(capture: PathBuf, rounds: u32) -> Result<()> {
         "replay from the file (parse included): {:.1} ns/packet, {:.2} Mpackets/s",
         best.as_nanos() as f64 / n,
         n / best.as_secs_f64() / 1e6
-    ));
+    ))?;
     Ok(())
 }
 
@@ -231,20 +244,20 @@ fn flood(flows: u64, max: u32, buckets: u32) -> Result<()> {
     report(&format!(
         "SYN flood: {flows} SYNs of distinct flows, nf_conntrack_max {max}, {} buckets",
         ct.table().buckets()
-    ));
+    ))?;
     report(&format!(
         "  {:.1} ns/packet ({:.2} Mpackets/s); NEW {new}, refused {refused}; early_drop evicted {}; table at the end {count} entries",
         el.as_nanos() as f64 / flows as f64,
         flows as f64 / el.as_secs_f64() / 1e6,
         stats.early_drop
-    ));
+    ))?;
     report(&format!(
         "  peak RSS {} MiB ({} MiB over the process before the table); {:.0} bytes per entry; size_of::<Conn>() = {}",
         peak / 1024,
         peak.saturating_sub(base) / 1024,
         (peak.saturating_sub(base) * 1024) as f64 / count.max(1) as f64,
         std::mem::size_of::<ctrack_core::Conn>()
-    ));
+    ))?;
     if count > max as usize {
         bail!("the table holds {count} entries, more than nf_conntrack_max {max}");
     }
@@ -295,13 +308,13 @@ fn lookup(entries: u64, packets: u64, buckets: u32) -> Result<()> {
         ct.table().buckets(),
         built.as_secs_f64(),
         built.as_nanos() as f64 / entries as f64
-    ));
+    ))?;
     report(&format!(
         "  {:.1} ns/packet on random ESTABLISHED flows ({:.2} Mpackets/s); peak RSS {} MiB, {:.0} bytes per entry",
         el.as_nanos() as f64 / packets as f64,
         packets as f64 / el.as_secs_f64() / 1e6,
         after_build / 1024,
         (after_build.saturating_sub(base) * 1024) as f64 / entries as f64
-    ));
+    ))?;
     Ok(())
 }

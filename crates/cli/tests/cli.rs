@@ -837,3 +837,26 @@ fn expect_attaches_the_recordings_helpers() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let capture = pcap("throughput-echo-500-conns-loopback-zeek.pcap");
+    let capture = capture.to_str().expect("utf-8 path");
+    let runs: [&[&str]; 2] = [
+        &["replay", capture],
+        &["bench", "lookup", "--entries", "1000", "--packets", "1000"],
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ctrack"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("ctrack runs");
+        // `| head -0`: the reader is gone before the first line.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("ctrack ends");
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}
