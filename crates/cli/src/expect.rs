@@ -22,7 +22,7 @@ pub struct KernelFrame {
     #[serde(default = "sent_default")]
     pub sent: bool,
     #[serde(default)]
-    pub entry: Option<u64>,
+    pub entry: Option<u32>,
     #[serde(default)]
     pub proto_state: Option<String>,
     /// The table events the frame caused (`NEW 3 ...`, `DESTROY 3`,
@@ -376,7 +376,7 @@ pub type OurEvent = (u64, String, bool);
 pub fn compare_ct_events(
     ours: &[OurEvent],
     kernel: &[(u64, String)],
-    live_at_end: &std::collections::HashSet<u64>,
+    live_at_end: &std::collections::HashSet<u32>,
 ) -> Vec<String> {
     let key = |e: &str| split_event(e);
     let mut mine: Vec<Option<&OurEvent>> = ours.iter().map(Some).collect();
@@ -406,7 +406,7 @@ pub fn compare_ct_events(
                 mine[i] = None;
                 continue;
             }
-            let seq: u64 = ke
+            let seq: u32 = ke
                 .split_whitespace()
                 .nth(1)
                 .and_then(|s| s.parse().ok())

@@ -357,7 +357,7 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
         let mut fates: Vec<Option<&'static str>> = Vec::new();
         let mut decisions: Vec<Option<ctrack_rules::Decision>> = Vec::new();
         let mut verdicts = Vec::new();
-        let mut entry_proto: HashMap<u64, u8> = HashMap::new();
+        let mut entry_proto: HashMap<u32, u8> = HashMap::new();
         let sent_frames: Vec<u64> = rec.frames.iter().filter(|f| f.sent).map(|f| f.i).collect();
         let mut events: Vec<expect::OurExpectEvent> = Vec::new();
         let mut ct_events: Vec<expect::OurEvent> = Vec::new();
@@ -524,7 +524,7 @@ fn run_fixture(dir: &Path, name: &str) -> Outcome {
                         .map(move |e| (f.i, e.clone()))
                 })
                 .collect();
-            let live: std::collections::HashSet<u64> = rp
+            let live: std::collections::HashSet<u32> = rp
                 .conntrack()
                 .entries(rp.clock().now())
                 .iter()

@@ -31,6 +31,28 @@ pub struct Counter {
     pub bytes: u64,
 }
 
+/// What only some entries carry, behind one pointer (the kernel's
+/// `ct->ext` area): counters with `nf_conntrack_acct=1`, the start time
+/// with `nf_conntrack_timestamp=1`, a helper, a master. An entry without
+/// any of them spends 8 bytes on this, not 64.
+#[derive(Debug, Clone, Default)]
+struct Ext {
+    /// Packet and byte counters per direction (the acct extension).
+    acct: Option<[Counter; 2]>,
+    /// When the entry was created (the tstamp extension).
+    start: Option<Timestamp>,
+    /// The helper reading this connection and its state (`nfct_help()`).
+    help: Option<Box<crate::helper::Help>>,
+    /// The entry whose expectation this one matched (`ct->master`), with
+    /// that entry's number.
+    master: Option<(crate::table::ConnId, u32)>,
+    /// The master's helper (what `-m helper` and nft `ct helper` match).
+    master_helper: Option<crate::helper::HelperId>,
+}
+
+/// One entry, 128 bytes (`struct nf_conn` is about 300). Checked at
+/// compile time below: the table's memory per entry is this plus 16 bytes
+/// of chain links and the bucket heads.
 #[derive(Debug, Clone)]
 pub struct Conn {
     /// `tuplehash[IP_CT_DIR_ORIGINAL]`.
@@ -40,26 +62,20 @@ pub struct Conn {
     /// only these differ (ports swapped, an ICMP reply type, GRE keys).
     reply_u: [u16; 2],
     pub status: Status,
+    pub zone: crate::zone::Zone,
+    pub mark: u32,
+    /// Entry number, counted from 1 in order of confirmation (0 before).
+    /// 32 bits, as the kernel's conntrack ids: after 2^32 - 1 entries the
+    /// count starts again at 1.
+    pub seq: u32,
     /// When the entry dies unless refreshed (`ct->timeout`).
     pub expires: Timestamp,
     pub proto: ProtoState,
-    /// Entry number, counted from 1 in order of confirmation (0 before).
-    pub seq: u64,
-    pub mark: u32,
-    pub zone: crate::zone::Zone,
-    /// Packet and byte counters per direction, with `nf_conntrack_acct=1`
-    /// when the entry was made (the kernel's acct extension).
-    acct: Option<Box<[Counter; 2]>>,
-    /// When the entry was created.
-    pub start: Timestamp,
-    /// The helper reading this connection and its state (`nfct_help()`).
-    pub help: Option<Box<crate::helper::Help>>,
-    /// The entry whose expectation this one matched (`ct->master`), with
-    /// that entry's number.
-    pub master: Option<(crate::table::ConnId, u64)>,
-    /// The master's helper (what `-m helper` and nft `ct helper` match).
-    pub master_helper: Option<crate::helper::HelperId>,
+    ext: Option<Box<Ext>>,
 }
+
+const _: () = assert!(core::mem::size_of::<Conn>() <= 128);
+const _: () = assert!(core::mem::size_of::<Option<Conn>>() <= 128);
 
 impl Conn {
     pub fn new(orig: Tuple, reply: Tuple, now: Timestamp) -> Conn {
@@ -74,17 +90,62 @@ impl Conn {
             orig,
             reply_u: [reply.src_u, reply.dst_u],
             status: Status::empty(),
+            zone: crate::zone::Zone::DEFAULT,
+            mark: 0,
+            seq: 0,
             expires: now,
             proto: ProtoState::None,
-            seq: 0,
-            mark: 0,
-            zone: crate::zone::Zone::DEFAULT,
-            acct: None,
-            start: now,
-            help: None,
-            master: None,
-            master_helper: None,
+            ext: None,
         }
+    }
+
+    fn ext_mut(&mut self) -> &mut Ext {
+        self.ext.get_or_insert_with(Box::default)
+    }
+
+    /// The helper reading this connection, if any.
+    pub fn help(&self) -> Option<&crate::helper::Help> {
+        self.ext.as_ref()?.help.as_deref()
+    }
+
+    pub fn help_mut(&mut self) -> Option<&mut crate::helper::Help> {
+        self.ext.as_mut()?.help.as_deref_mut()
+    }
+
+    /// Attach a helper (`nf_ct_helper_ext_add()`).
+    pub fn set_help(&mut self, help: crate::helper::Help) {
+        self.ext_mut().help = Some(Box::new(help));
+    }
+
+    /// The entry this one was expected by, and that entry's number.
+    pub fn master(&self) -> Option<(crate::table::ConnId, u32)> {
+        self.ext.as_ref()?.master
+    }
+
+    /// The master's helper.
+    pub fn master_helper(&self) -> Option<crate::helper::HelperId> {
+        self.ext.as_ref()?.master_helper
+    }
+
+    /// Record the master (`ct->master`) and its helper.
+    pub fn set_master(
+        &mut self,
+        master: (crate::table::ConnId, u32),
+        helper: Option<crate::helper::HelperId>,
+    ) {
+        let e = self.ext_mut();
+        e.master = Some(master);
+        e.master_helper = helper;
+    }
+
+    /// Remember when the entry was created (`nf_conntrack_timestamp=1`).
+    pub fn enable_timestamp(&mut self, now: Timestamp) {
+        self.ext_mut().start = Some(now);
+    }
+
+    /// When the entry was created, if it keeps timestamps.
+    pub fn start(&self) -> Option<Timestamp> {
+        self.ext.as_ref()?.start
     }
 
     /// The tuple of direction `dir`.
@@ -134,19 +195,18 @@ impl Conn {
 
     /// Keep packet and byte counters from now on.
     pub fn enable_acct(&mut self) {
-        self.acct
-            .get_or_insert_with(|| Box::new([Counter::default(); 2]));
+        self.ext_mut().acct.get_or_insert([Counter::default(); 2]);
     }
 
     /// The counters (zeros without accounting).
     pub fn counters(&self) -> [Counter; 2] {
-        self.acct.as_deref().copied().unwrap_or_default()
+        self.ext.as_ref().and_then(|e| e.acct).unwrap_or_default()
     }
 
     /// Count a packet of `bytes` in direction `dir` (`nf_ct_acct_update()`),
     /// if the entry keeps counters.
     pub fn account(&mut self, dir: Direction, bytes: u64) {
-        if let Some(a) = self.acct.as_deref_mut() {
+        if let Some(a) = self.ext.as_mut().and_then(|e| e.acct.as_mut()) {
             a[dir.index()].packets += 1;
             a[dir.index()].bytes += bytes;
         }

@@ -94,8 +94,10 @@ pub fn list_line(conn: &Conn, now: Timestamp, o: ListOptions) -> String {
     if conn.zone.is_bidirectional() && conn.zone.id != 0 {
         let _ = write!(s, "zone={} ", conn.zone.id);
     }
-    if o.timestamp {
-        let _ = write!(s, "delta-time={} ", (now - conn.start).as_secs());
+    if o.timestamp
+        && let Some(start) = conn.start()
+    {
+        let _ = write!(s, "delta-time={} ", (now - start).as_secs());
     }
     s.push_str("use=1");
     if o.id {
@@ -156,7 +158,7 @@ pub fn event_line(kind: EventType, conn: &Conn, now: Timestamp, acct: bool) -> S
         let _ = write!(s, "zone={} ", conn.zone.id);
     }
     if kind != EventType::Destroy
-        && let Some(h) = &conn.help
+        && let Some(h) = conn.help()
     {
         let _ = write!(s, "helper={} ", h.helper.get().name());
     }

@@ -15,7 +15,7 @@ use crate::time::Timestamp;
 pub struct CtEvent {
     pub kind: EventType,
     /// The entry number.
-    pub seq: u64,
+    pub seq: u32,
     /// The entry's protocol state (TCP, SCTP, DCCP) at the event.
     pub proto_state: Option<&'static str>,
     /// Whole seconds left (None for DESTROY).

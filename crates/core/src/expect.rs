@@ -97,7 +97,7 @@ pub struct Expectation {
     pub spec: NewExpect,
     pub master: ConnId,
     /// The master's entry number (for reports).
-    pub master_seq: u64,
+    pub master_seq: u32,
     /// The master's helper and the class's policy name.
     pub helper: &'static str,
     pub policy_name: &'static str,
@@ -383,7 +383,7 @@ impl Expectations {
         &mut self,
         spec: NewExpect,
         master: ConnId,
-        master_seq: u64,
+        master_seq: u32,
         helper: &'static str,
         policies: &[Policy],
         now: Timestamp,
@@ -552,7 +552,7 @@ impl Expectations {
 
     /// The master of `master`'s expectations was just confirmed and got its
     /// entry number.
-    pub fn confirm_master(&mut self, master: ConnId, seq: u64) {
+    pub fn confirm_master(&mut self, master: ConnId, seq: u32) {
         let Some(ids) = self.by_master.get(&master) else {
             return;
         };

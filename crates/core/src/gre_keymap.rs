@@ -64,7 +64,7 @@ pub struct SlotTaken;
 #[derive(Debug, Default)]
 pub struct GreKeymap {
     /// Per master entry number: its mapping per direction.
-    slots: HashMap<u64, [Option<Mapping>; 2]>,
+    slots: HashMap<u32, [Option<Mapping>; 2]>,
     /// Per compared key: (list position, source key), oldest first.
     index: HashMap<Key, Vec<(u64, u16)>>,
     next: u64,
@@ -97,7 +97,7 @@ impl GreKeymap {
     }
 
     /// The mapping (an expectation's tuple) `owner` has for `dir`.
-    pub fn mapping(&self, owner: u64, dir: Direction) -> Option<Tuple> {
+    pub fn mapping(&self, owner: u32, dir: Direction) -> Option<Tuple> {
         self.slots.get(&owner)?[dir.index()].map(|m| m.tuple)
     }
 
@@ -105,7 +105,7 @@ impl GreKeymap {
     /// expectation's tuple) for `dir`. A slot already holding a mapping
     /// that compares equal (a retransmitted call reply) is left as it is;
     /// one holding another is an error.
-    pub fn add(&mut self, owner: u64, dir: Direction, t: &Tuple) -> Result<(), SlotTaken> {
+    pub fn add(&mut self, owner: u32, dir: Direction, t: &Tuple) -> Result<(), SlotTaken> {
         let slot = self.slots.entry(owner).or_default();
         if let Some(m) = &slot[dir.index()] {
             return if Key::of(&m.tuple) == Key::of(t) {
@@ -126,7 +126,7 @@ impl GreKeymap {
     }
 
     /// `nf_ct_gre_keymap_destroy()`: remove the mappings of `owner`.
-    pub fn destroy(&mut self, owner: u64) {
+    pub fn destroy(&mut self, owner: u32) {
         if self.slots.is_empty() {
             return;
         }

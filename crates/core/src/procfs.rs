@@ -83,8 +83,10 @@ pub fn write_line(out: &mut String, conn: &Conn, now: Timestamp, opts: ProcOptio
     if conn.zone.is_bidirectional() {
         let _ = write!(out, "zone={} ", conn.zone.id);
     }
-    if opts.timestamp {
-        let _ = write!(out, "delta-time={} ", (now - conn.start).as_secs());
+    if opts.timestamp
+        && let Some(start) = conn.start()
+    {
+        let _ = write!(out, "delta-time={} ", (now - start).as_secs());
     }
     out.push_str("use=2\n");
 }

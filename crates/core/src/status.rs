@@ -4,7 +4,7 @@
 use core::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Status(u32);
+pub struct Status(u16);
 
 impl Status {
     pub const EXPECTED: Status = Status(1 << 0);
@@ -54,8 +54,10 @@ impl Status {
         Status(0)
     }
 
+    /// The bits as the kernel's `unsigned long status` reads (its enum
+    /// has 16 of them, `__IPS_MAX_BIT`).
     pub const fn bits(self) -> u32 {
-        self.0
+        self.0 as u32
     }
 
     pub const fn contains(self, other: Status) -> bool {

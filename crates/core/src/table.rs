@@ -57,9 +57,9 @@ const NONE: u32 = u32::MAX;
 #[derive(Debug, Clone)]
 pub struct Gone {
     pub id: ConnId,
-    pub seq: u64,
+    pub seq: u32,
     pub tuples: [Tuple; 2],
-    pub help: Box<crate::helper::Help>,
+    pub help: crate::helper::Help,
 }
 
 /// A tuple's place in its bucket's chain: node `2 * slot + direction`.
@@ -94,7 +94,7 @@ pub struct Table {
     /// Entries in the slab, confirmed or not, expired or not yet reaped
     /// (`nf_conntrack_count`).
     count: usize,
-    next_seq: u64,
+    next_seq: u32,
     /// Expiry slack: half a jiffy.
     slack: Duration,
     jiffies: Jiffies,
@@ -107,7 +107,7 @@ pub struct Table {
     gone_masters: Vec<Gone>,
     /// Entry numbers of the masters of removed GRE entries that had one
     /// (`destroy_gre_conntrack()` destroys the master's GRE keymap).
-    gone_gre_masters: Vec<u64>,
+    gone_gre_masters: Vec<u32>,
 }
 
 impl Default for Table {
@@ -347,7 +347,8 @@ impl Table {
         self.link(id.0 * 2, bo);
         self.link(id.0 * 2 + 1, br);
         let seq = self.next_seq;
-        self.next_seq += 1;
+        // 0 means "not confirmed": the count wraps from u32::MAX to 1.
+        self.next_seq = self.next_seq.checked_add(1).unwrap_or(1);
         if let Some(c) = self.get_mut(id) {
             c.seq = seq;
             c.status.insert(Status::CONFIRMED);
@@ -371,7 +372,7 @@ impl Table {
         }
         self.free.push(id.0);
         self.count -= 1;
-        if let Some(help) = &conn.help {
+        if let Some(help) = conn.help() {
             self.gone_masters.push(Gone {
                 id,
                 seq: conn.seq,
@@ -379,7 +380,7 @@ impl Table {
                 help: help.clone(),
             });
         }
-        if let Some((_, master_seq)) = conn.master
+        if let Some((_, master_seq)) = conn.master()
             && conn.orig().proto == crate::wire::ip_proto::GRE
         {
             self.gone_gre_masters.push(master_seq);
@@ -394,7 +395,7 @@ impl Table {
     }
 
     /// Masters (entry numbers) of GRE entries removed since the last call.
-    pub fn take_gone_gre_masters(&mut self) -> Vec<u64> {
+    pub fn take_gone_gre_masters(&mut self) -> Vec<u32> {
         std::mem::take(&mut self.gone_gre_masters)
     }
 
@@ -530,7 +531,9 @@ impl Table {
             .filter_map(|(i, s)| s.as_ref().map(|c| (ConnId(i as u32), c)))
             .filter(|(_, c)| c.is_confirmed() && !c.is_expired(now, self.slack))
             .collect();
-        v.sort_by_key(|(_, c)| c.seq);
+        // Oldest first, also after the numbers wrapped.
+        let next = self.next_seq;
+        v.sort_by_key(|(_, c)| c.seq.wrapping_sub(next));
         v
     }
 }
@@ -583,6 +586,24 @@ mod tests {
         assert!(hit.is_none());
         assert_eq!(dead[0].seq, 1);
         assert_eq!(t.count(), 0);
+    }
+
+    #[test]
+    fn entry_numbers_wrap_past_zero_and_keep_their_order() {
+        let mut t = Table::default();
+        let now = Timestamp::from_secs(1);
+        t.next_seq = u32::MAX - 1;
+        let ids: Vec<ConnId> = (0..4)
+            .map(|i| {
+                let id = t.alloc(conn(100 + i, now));
+                assert!(t.confirm(id));
+                id
+            })
+            .collect();
+        let seqs: Vec<u32> = ids.iter().map(|&id| t.get(id).unwrap().seq).collect();
+        assert_eq!(seqs, [u32::MAX - 1, u32::MAX, 1, 2], "0 means unconfirmed");
+        let live: Vec<ConnId> = t.live(now).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(live, ids, "oldest first across the wrap");
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub struct Verdict {
     /// on an accepted packet.
     pub reason: Option<Reason>,
     /// Number of the entry (from 1, in order of creation).
-    pub entry: Option<u64>,
+    pub entry: Option<u32>,
     /// The packet's own tuple, when it has one.
     pub tuple: Option<Tuple>,
     /// Protocol state of the entry after the packet (TCP/SCTP).
@@ -63,7 +63,7 @@ pub struct Verdict {
     /// packet numbers.
     pub fragments: Vec<u64>,
     /// The entry number of the entry's master (an expected connection).
-    pub master: Option<u64>,
+    pub master: Option<u32>,
     /// The helper the entry has.
     pub helper: Option<&'static str>,
     /// Expectations created and destroyed while this packet was handled
@@ -1078,8 +1078,8 @@ impl Conntrack {
                     entry: (conn.seq != 0).then_some(conn.seq),
                     tuple: Some(tuple),
                     proto_state: l4.state_name(conn),
-                    master: conn.master.map(|(_, s)| s),
-                    helper: conn.help.as_ref().map(|h| h.helper.get().name()),
+                    master: conn.master().map(|(_, s)| s),
+                    helper: conn.help().map(|h| h.helper.get().name()),
                     dropped_by: Some(why),
                     ..Verdict::without_conntrack(Reason::FragmentQueued)
                 };
@@ -1101,15 +1101,12 @@ impl Conntrack {
                     // a helper takes it (not an expected one).
                     if let Some(h) = helper
                         && created
-                        && c.help.is_none()
-                        && c.master.is_none()
+                        && c.help().is_none()
+                        && c.master().is_none()
                         && h.get().proto() == c.orig().proto
                         && h.get().supports(c.orig().family)
                     {
-                        c.help = Some(Box::new(Help {
-                            helper: h,
-                            data: h.get().new_data(),
-                        }));
+                        c.set_help(Help::new(h));
                     }
                 }
             }
@@ -1125,8 +1122,8 @@ impl Conntrack {
                 entry: (conn.seq != 0).then_some(conn.seq),
                 tuple: Some(tuple),
                 proto_state: l4.state_name(conn),
-                master: conn.master.map(|(_, s)| s),
-                helper: conn.help.as_ref().map(|h| h.helper.get().name()),
+                master: conn.master().map(|(_, s)| s),
+                helper: conn.help().map(|h| h.helper.get().name()),
                 ..Verdict::without_conntrack(why)
             };
             if created {
@@ -1141,7 +1138,7 @@ impl Conntrack {
             if self.table.confirm(id) {
                 self.stats.insert += 1;
                 if let Some(c) = self.table.get(id)
-                    && c.help.is_some()
+                    && c.help().is_some()
                 {
                     self.expect.confirm_master(id, c.seq);
                 }
@@ -1165,8 +1162,8 @@ impl Conntrack {
             entry: Some(conn.seq),
             tuple: Some(tuple),
             proto_state: l4.state_name(conn),
-            master: conn.master.map(|(_, s)| s),
-            helper: conn.help.as_ref().map(|h| h.helper.get().name()),
+            master: conn.master().map(|(_, s)| s),
+            helper: conn.help().map(|h| h.helper.get().name()),
             ..Verdict::without_conntrack(Reason::FragmentQueued)
         };
         if self.options.events && !kill {
@@ -1217,8 +1214,8 @@ impl Conntrack {
             dir: Some(ctinfo.direction()),
             status: c.status,
             tuples: Some(c.tuples()),
-            helper: c.help.as_ref().map(|h| h.helper.get().name()),
-            master_helper: c.master_helper.map(|h| h.get().name()),
+            helper: c.help().map(|h| h.helper.get().name()),
+            master_helper: c.master_helper().map(|h| h.get().name()),
             mark: c.mark,
             zone: c.zone,
             proto_state: proto::for_conn(c).state_name(c),
@@ -1240,6 +1237,9 @@ impl Conntrack {
         if self.sysctl.acct != 0 {
             conn.enable_acct();
         }
+        if self.sysctl.timestamp != 0 {
+            conn.enable_timestamp(now);
+        }
         if !self.expect.is_empty() {
             let table = &self.table;
             let slack = self.options.jiffies.slack();
@@ -1255,16 +1255,15 @@ impl Conntrack {
                     )
                 });
                 conn.status.insert(Status::EXPECTED);
-                conn.master = Some((exp.master, exp.master_seq));
-                conn.master_helper = crate::helper::by_name(exp.helper);
+                conn.set_master(
+                    (exp.master, exp.master_seq),
+                    crate::helper::by_name(exp.helper),
+                );
                 if let Some(m) = self.table.get(exp.master) {
                     conn.mark = m.mark;
                 }
                 if let Some(h) = exp.spec.child_helper.and_then(crate::helper::by_name) {
-                    conn.help = Some(Box::new(Help {
-                        helper: h,
-                        data: h.get().new_data(),
-                    }));
+                    conn.set_help(Help::new(h));
                 }
                 if exp.spec.on_match == crate::expect::OnMatch::PptpGre {
                     crate::helper::pptp::expectfn(&mut conn, &exp, &mut self.expect);
@@ -1282,10 +1281,7 @@ impl Conntrack {
                     h.get().name()
                 )
             });
-            conn.help = Some(Box::new(Help {
-                helper: h,
-                data: h.get().new_data(),
-            }));
+            conn.set_help(Help::new(h));
         } else if let Some(rule) = self.helper_rules.iter().find(|r| r.matches(&tuple)) {
             let h = rule.helper;
             self.trace.note(|| {
@@ -1294,10 +1290,7 @@ impl Conntrack {
                     h.get().name()
                 )
             });
-            conn.help = Some(Box::new(Help {
-                helper: h,
-                data: h.get().new_data(),
-            }));
+            conn.set_help(Help::new(h));
         }
         conn
     }
@@ -1314,7 +1307,7 @@ impl Conntrack {
         ctinfo: CtInfo,
     ) -> Option<Reason> {
         let conn = self.table.get_mut(id)?;
-        let helper = conn.help.as_ref()?.helper.get();
+        let helper = conn.help()?.helper.get();
         let mut ctx = HelpCtx {
             now,
             family,
@@ -1396,7 +1389,7 @@ impl Conntrack {
     }
 
     /// The entry a verdict names, if it is still in the table.
-    pub fn entry(&self, seq: u64, now: Timestamp) -> Option<&Conn> {
+    pub fn entry(&self, seq: u32, now: Timestamp) -> Option<&Conn> {
         self.entries(now).into_iter().find(|c| c.seq == seq)
     }
 

@@ -389,7 +389,7 @@ impl Helper for Ftp {
 }
 
 fn ftp_state<'a>(ctx: &'a mut HelpCtx<'_>) -> Option<&'a mut FtpState> {
-    match ctx.conn.help.as_mut().map(|h| &mut h.data) {
+    match ctx.conn.help_mut().map(|h| &mut h.data) {
         Some(HelpData::Ftp(s)) => Some(s),
         _ => None,
     }

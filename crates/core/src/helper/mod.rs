@@ -55,6 +55,16 @@ pub struct Help {
     pub data: HelpData,
 }
 
+impl Help {
+    /// Helper `helper` with its fresh per-connection state.
+    pub fn new(helper: HelperId) -> Help {
+        Help {
+            helper,
+            data: helper.get().new_data(),
+        }
+    }
+}
+
 /// Index of a helper in [`HELPERS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HelperId(u8);
@@ -104,7 +114,7 @@ impl HelpCtx<'_> {
         exp: NewExpect,
         skip_master: bool,
     ) -> Result<(), Refused> {
-        let Some(help) = &self.conn.help else {
+        let Some(help) = self.conn.help() else {
             return Err(Refused::Busy);
         };
         let helper = help.helper.get();

@@ -442,7 +442,7 @@ fn exp_gre(ctx: &mut HelpCtx<'_>, callid: u16, peer_callid: u16) {
 
 /// `pptp_destroy_siblings()`: the keymap entries go, and the call's GRE
 /// entry (or else its expectation) in each direction.
-fn destroy_siblings(tuples: &[Tuple; 2], st: &PptpState, keymap: &mut GreKeymap, owner: u64) {
+fn destroy_siblings(tuples: &[Tuple; 2], st: &PptpState, keymap: &mut GreKeymap, owner: u32) {
     keymap.destroy(owner);
     let sibling = |t: &Tuple, src_key: u16, dst_key: u16| Tuple {
         proto: ip_proto::GRE,
@@ -583,7 +583,7 @@ impl Helper for Pptp {
 }
 
 fn pptp_state<'a>(ctx: &'a mut HelpCtx<'_>) -> Option<&'a mut PptpState> {
-    match ctx.conn.help.as_mut().map(|h| &mut h.data) {
+    match ctx.conn.help_mut().map(|h| &mut h.data) {
         Some(HelpData::Pptp(s)) => Some(s),
         _ => None,
     }

@@ -190,7 +190,14 @@ pub mod flag {
 }
 
 /// `struct ip_ct_tcp_state`: what is known of one direction's sender.
+///
+/// Packed to 2-byte alignment: the kernel's struct is 20 bytes, four of
+/// them padding after the two `u8`s; 18 bytes here keep [`TcpConn`] at 56
+/// and an entry within 128 (see `crate::conn`). Fields are read and written
+/// by value (no references to them), which unaligned loads make free on
+/// the machines we run on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C, packed(2))]
 pub struct Seen {
     /// Highest seq + len seen.
     pub td_end: u32,
@@ -506,7 +513,7 @@ fn in_window(
     trace.note(|| {
         format!(
             "window check: seq={seq} end={end} ack={ack} sack={sack} win={win_raw}; sender {} td_end={} td_maxend={} td_maxwin={}; receiver td_end={} td_maxwin={}",
-            dir, sender.td_end, sender.td_maxend, sender.td_maxwin, receiver.td_end, receiver.td_maxwin
+            dir, { sender.td_end }, { sender.td_maxend }, { sender.td_maxwin }, { receiver.td_end }, { receiver.td_maxwin }
         )
     });
     let bound = |trace: &mut Trace, what: &str, ok: bool| {
@@ -517,7 +524,7 @@ fn in_window(
         trace,
         &format!(
             "I.   seq {seq} <= sender.td_maxend {} (upper bound of data)",
-            sender.td_maxend
+            { sender.td_maxend }
         ),
         seq_ok,
     );
@@ -569,7 +576,7 @@ fn in_window(
         trace,
         &format!(
             "III. sack {sack} <= receiver.td_end {} (upper bound of ACK)",
-            receiver.td_end
+            { receiver.td_end }
         ),
         iii,
     );
@@ -908,10 +915,10 @@ impl L4Proto for Tcp {
             let s = &t.seen[i];
             out.push(format!(
                 "{name:<8} td_end={} td_maxend={} td_maxwin={} td_maxack={} td_scale={} flags=[{}]",
-                s.td_end,
-                s.td_maxend,
-                s.td_maxwin,
-                s.td_maxack,
+                { s.td_end },
+                { s.td_maxend },
+                { s.td_maxwin },
+                { s.td_maxack },
                 s.td_scale,
                 describe_flags(s.flags)
             ));

@@ -159,7 +159,8 @@ impl L4Proto for Udp {
         }
         let stream_ts = match ctx.conn.proto {
             ProtoState::Udp { stream_ts } => stream_ts,
-            _ => ctx.conn.start + STREAM_AFTER,
+            // Set by the first packet: not reached.
+            _ => ctx.now + STREAM_AFTER,
         };
         let mut extra = s.udp_timeout;
         let mut stream = false;

@@ -166,7 +166,7 @@ impl Helper for Sip {
 }
 
 fn state<'a>(ctx: &'a mut HelpCtx<'_>) -> Option<&'a mut SipState> {
-    match ctx.conn.help.as_mut().map(|h| &mut h.data) {
+    match ctx.conn.help_mut().map(|h| &mut h.data) {
         Some(HelpData::Sip(s)) => Some(s),
         _ => None,
     }
