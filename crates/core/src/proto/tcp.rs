@@ -516,16 +516,20 @@ fn in_window(
             dir, { sender.td_end }, { sender.td_maxend }, { sender.td_maxwin }, { receiver.td_end }, { receiver.td_maxwin }
         )
     });
-    let bound = |trace: &mut Trace, what: &str, ok: bool| {
-        trace.note(|| format!("  {what}: {}", if ok { "ok" } else { "FAILS" }));
+    // The text is built only when someone reads the trace (no allocation
+    // per packet otherwise).
+    let bound = |trace: &mut Trace, what: &dyn Fn() -> String, ok: bool| {
+        trace.note(|| format!("  {}: {}", what(), if ok { "ok" } else { "FAILS" }));
     };
     let seq_ok = before(seq, sender.td_maxend.wrapping_add(1));
     bound(
         trace,
-        &format!(
-            "I.   seq {seq} <= sender.td_maxend {} (upper bound of data)",
-            { sender.td_maxend }
-        ),
+        &|| {
+            format!(
+                "I.   seq {seq} <= sender.td_maxend {} (upper bound of data)",
+                { sender.td_maxend }
+            )
+        },
         seq_ok,
     );
     if !seq_ok {
@@ -574,10 +578,12 @@ fn in_window(
     let iii = before(sack, receiver.td_end.wrapping_add(1));
     bound(
         trace,
-        &format!(
-            "III. sack {sack} <= receiver.td_end {} (upper bound of ACK)",
-            { receiver.td_end }
-        ),
+        &|| {
+            format!(
+                "III. sack {sack} <= receiver.td_end {} (upper bound of ACK)",
+                { receiver.td_end }
+            )
+        },
         iii,
     );
     if !iii {
@@ -601,10 +607,12 @@ fn in_window(
         );
     bound(
         trace,
-        &format!(
-            "II.  end {end} >= sender.td_end - receiver.td_maxwin = {} (lower bound of data)",
-            sender.td_end.wrapping_sub(receiver.td_maxwin)
-        ),
+        &|| {
+            format!(
+                "II.  end {end} >= sender.td_end - receiver.td_maxwin = {} (lower bound of data)",
+                sender.td_end.wrapping_sub(receiver.td_maxwin)
+            )
+        },
         in_recv_win,
     );
     if !in_recv_win {
@@ -627,11 +635,13 @@ fn in_window(
         .wrapping_sub(1);
     bound(
         trace,
-        &format!(
-            "IV.  sack {sack} >= receiver.td_end - MAXACKWINDOW {} = {} (lower bound of ACK)",
-            max_ack_window(&sender),
-            lower.wrapping_add(1)
-        ),
+        &|| {
+            format!(
+                "IV.  sack {sack} >= receiver.td_end - MAXACKWINDOW {} = {} (lower bound of ACK)",
+                max_ack_window(&sender),
+                lower.wrapping_add(1)
+            )
+        },
         after(sack, lower),
     );
     if !after(sack, lower) {
