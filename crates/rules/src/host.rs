@@ -17,6 +17,7 @@
 
 use crate::model::Hook;
 use ctrack_core::tuple::{Addr, Family};
+use std::sync::Arc;
 
 /// A network: an address and a prefix length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +85,8 @@ fn is_group(family: Family, a: &Addr) -> bool {
 /// One interface of the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Iface {
-    pub name: String,
+    /// Shared with every [`Route`] through it.
+    pub name: Arc<str>,
     /// Its addresses with their prefixes.
     pub nets: Vec<LocalNet>,
     /// The default route leaves through it.
@@ -107,7 +109,7 @@ impl Iface {
             ));
         }
         let mut iface = Iface {
-            name: name.to_string(),
+            name: name.into(),
             nets: Vec::new(),
             default: false,
         };
@@ -126,7 +128,7 @@ impl Iface {
     }
 
     fn is_loopback(&self) -> bool {
-        self.name == "lo"
+        &*self.name == "lo"
     }
 }
 
@@ -137,12 +139,26 @@ pub struct Host {
     ifaces: Vec<Iface>,
 }
 
-/// Where a packet goes through the host.
+/// Where a packet goes through the host. Finding it allocates nothing:
+/// the paths are constants and interface names are shared.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Route {
-    pub path: Vec<Hook>,
-    pub iif: Option<String>,
-    pub oif: Option<String>,
+    pub path: &'static [Hook],
+    pub iif: Option<Arc<str>>,
+    pub oif: Option<Arc<str>>,
+}
+
+/// The hooks of a packet the host sends.
+pub const OUTPUT_PATH: &[Hook] = &[Hook::Output, Hook::Postrouting];
+/// ... of one addressed to the host.
+pub const INPUT_PATH: &[Hook] = &[Hook::Prerouting, Hook::Input];
+/// ... of one it forwards (or bridges).
+pub const FORWARD_PATH: &[Hook] = &[Hook::Prerouting, Hook::Forward, Hook::Postrouting];
+
+/// The loopback interface's name, for hosts that do not list it.
+fn lo() -> Arc<str> {
+    static LO: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+    LO.get_or_init(|| "lo".into()).clone()
 }
 
 impl Host {
@@ -198,7 +214,7 @@ impl Host {
 
     /// The interface whose network holds `a` (longest prefix; `lo` only
     /// for its own addresses), else the default route's.
-    fn route_to(&self, family: Family, a: &Addr) -> Option<&str> {
+    fn route_to(&self, family: Family, a: &Addr) -> Option<&Arc<str>> {
         let mut best: Option<(&Iface, u8)> = None;
         for i in &self.ifaces {
             for n in &i.nets {
@@ -209,7 +225,7 @@ impl Host {
         }
         best.map(|(i, _)| i)
             .or_else(|| self.ifaces.iter().find(|i| i.default))
-            .map(|i| i.name.as_str())
+            .map(|i| &i.name)
     }
 
     /// The path and interfaces of a packet from `src` to `dst`: multicast
@@ -218,27 +234,27 @@ impl Host {
     pub fn route(&self, family: Family, src: &Addr, dst: &Addr) -> Route {
         let out_to = |a: &Addr| {
             if self.is_local(family, a) {
-                Some("lo".to_string())
+                Some(lo())
             } else {
-                self.route_to(family, a).map(str::to_string)
+                self.route_to(family, a).cloned()
             }
         };
         if self.is_own(family, src) {
             Route {
-                path: vec![Hook::Output, Hook::Postrouting],
+                path: OUTPUT_PATH,
                 iif: None,
                 oif: out_to(dst),
             }
         } else if self.is_local(family, dst) {
             Route {
-                path: vec![Hook::Prerouting, Hook::Input],
-                iif: self.route_to(family, src).map(str::to_string),
+                path: INPUT_PATH,
+                iif: self.route_to(family, src).cloned(),
                 oif: None,
             }
         } else {
             Route {
-                path: vec![Hook::Prerouting, Hook::Forward, Hook::Postrouting],
-                iif: self.route_to(family, src).map(str::to_string),
+                path: FORWARD_PATH,
+                iif: self.route_to(family, src).cloned(),
                 oif: out_to(dst),
             }
         }

@@ -5,6 +5,7 @@
 use core::fmt;
 use ctrack_core::hooks::CtSnapshot;
 use ctrack_core::tuple::Family;
+use std::sync::Arc;
 
 /// The five netfilter hooks of the IP families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -119,16 +120,18 @@ pub struct Meta {
     pub logged: Vec<RuleRef>,
 }
 
-/// A rule, for reports: where it is and its text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A rule, for reports: where it is and its text. Built once per rule
+/// when the ruleset is read; the strings are shared, so handing one out
+/// for every packet a rule decides costs no allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct RuleRef {
     /// `filter FORWARD` / `ip6 filter INPUT` / `inet fw forward`.
-    pub chain: String,
+    pub chain: Arc<str>,
     /// 1-based position in its chain; `None` for the chain's policy.
     pub number: Option<usize>,
     /// The rule as written (`-A FORWARD -m conntrack --ctstate INVALID -j DROP`),
     /// or `policy DROP`.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 impl fmt::Display for RuleRef {

@@ -23,6 +23,7 @@ use ctrack_core::CtState;
 use ctrack_core::hooks::{CtSnapshot, HookPacket, Hooks, Post, Pre};
 use ctrack_core::status::Status;
 use ctrack_core::tuple::{Addr, Family};
+use std::sync::Arc;
 
 /// The final word on a packet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +54,8 @@ pub struct Decision {
     /// dropped it.
     pub path: Vec<Hook>,
     /// The interfaces it came in on and left by, when known.
-    pub iif: Option<String>,
-    pub oif: Option<String>,
+    pub iif: Option<Arc<str>>,
+    pub oif: Option<Arc<str>>,
     /// The host generated it in answer to a refused packet, which this
     /// names.
     pub answer_to: Option<String>,
@@ -76,6 +77,34 @@ impl Default for Decision {
     }
 }
 
+impl Decision {
+    /// Start over for a packet taking `path`, keeping the vectors' room
+    /// (no allocation per packet).
+    fn reset(
+        &mut self,
+        path: &[Hook],
+        iif: Option<Arc<str>>,
+        oif: Option<Arc<str>>,
+        answer_to: Option<String>,
+    ) {
+        let Decision {
+            verdict,
+            by,
+            path: p,
+            iif: i,
+            oif: o,
+            answer_to: a,
+            logged,
+        } = self;
+        *verdict = Verdict::Accept;
+        *by = None;
+        p.clear();
+        p.extend_from_slice(path);
+        (*i, *o, *a) = (iif, oif, answer_to);
+        logged.clear();
+    }
+}
+
 /// The rule sources on their hooks; implements [`Hooks`] for the tracker.
 #[derive(Debug, Default)]
 pub struct Pipeline {
@@ -85,8 +114,8 @@ pub struct Pipeline {
     host: Host,
     answers: Answers,
     /// Interfaces given for the next packet, over the host model's.
-    iif: Option<String>,
-    oif: Option<String>,
+    iif: Option<Arc<str>>,
+    oif: Option<Arc<str>>,
     /// The packet in flight.
     route: Route,
     meta: Meta,
@@ -122,8 +151,8 @@ impl Pipeline {
     /// The interfaces of the next packet (`-i`, `-o`, `iifname`,
     /// `oifname`), over what the host model says.
     pub fn set_interfaces(&mut self, iif: Option<String>, oif: Option<String>) {
-        self.iif = iif;
-        self.oif = oif;
+        self.iif = iif.map(Arc::from);
+        self.oif = oif.map(Arc::from);
     }
 
     pub fn sources(&self) -> &[Box<dyn RuleSource>] {
@@ -137,7 +166,7 @@ impl Pipeline {
 
     /// The hooks a packet from `src` to `dst` traverses.
     pub fn path_for(&self, family: Family, src: &Addr, dst: &Addr) -> Vec<Hook> {
-        self.host.route(family, src, dst).path
+        self.host.route(family, src, dst).path.to_vec()
     }
 
     /// Run the chains of `hook` whose priority is in `prio`; None while the
@@ -166,8 +195,7 @@ impl Pipeline {
             if id.hook != hook || !prio.contains(&id.priority) || !id.family.covers(pkt.family) {
                 continue;
             }
-            let (src, id) = (*src, id.clone());
-            let r = self.sources[src].run(&id, &info, ct, &mut self.meta);
+            let r = self.sources[*src].run(id, &info, ct, &mut self.meta);
             match r {
                 ChainResult::Accept { by } => {
                     if by.is_some() {
@@ -209,14 +237,7 @@ impl Pipeline {
                 (Verdict::Reject(with), by)
             }
             // Accept never ends the path early; treat it as the end.
-            ChainResult::Accept { by } => (
-                Verdict::Accept,
-                by.unwrap_or_else(|| RuleRef {
-                    chain: String::new(),
-                    number: None,
-                    text: String::new(),
-                }),
-            ),
+            ChainResult::Accept { by } => (Verdict::Accept, by.unwrap_or_default()),
         };
         let text = by.to_string();
         self.decision.verdict = verdict;
@@ -253,7 +274,7 @@ impl Pipeline {
             ct,
             format!("time exceeded sent by {by}"),
         );
-        self.decision.path = vec![Hook::Prerouting];
+        self.decision.path.truncate(1);
         self.decision.verdict = Verdict::Drop;
         self.decision.by = Some(by.clone());
         self.decision.logged = std::mem::take(&mut self.meta.logged);
@@ -301,16 +322,15 @@ impl Hooks for Pipeline {
         let answered = self.answers.take(pkt);
         self.route = self.host.route(pkt.family, &src, &dst);
         if answered.is_some() {
-            self.route.path = vec![Hook::Output, Hook::Postrouting];
+            self.route.path = crate::host::OUTPUT_PATH;
             self.route.iif = None;
         }
-        self.decision = Decision {
-            path: self.route.path.clone(),
-            iif: self.iif.clone().or_else(|| self.route.iif.clone()),
-            oif: self.oif.clone().or_else(|| self.route.oif.clone()),
-            answer_to: answered.as_ref().map(|(_, why)| why.clone()),
-            ..Decision::default()
-        };
+        self.decision.reset(
+            self.route.path,
+            self.iif.clone().or_else(|| self.route.iif.clone()),
+            self.oif.clone().or_else(|| self.route.oif.clone()),
+            answered.as_ref().map(|(_, why)| why.clone()),
+        );
         let first = self.route.path[0];
         if let Some((answered, why)) = answered {
             let seen = CtSnapshot {
@@ -349,7 +369,7 @@ impl Hooks for Pipeline {
 
     fn after_conntrack(&mut self, pkt: &HookPacket<'_>, ct: &CtSnapshot) -> Post {
         self.meta.ctmark = ct.mark;
-        let path = self.route.path.clone();
+        let path = self.route.path;
         for (k, hook) in path.iter().enumerate() {
             let prio = if k == 0 {
                 priority::CONNTRACK..i32::MAX

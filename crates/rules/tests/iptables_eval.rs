@@ -326,8 +326,11 @@ fn user_chain_falls_back_with_return() {
     let ChainResult::Accept { by: Some(by) } = r else {
         panic!("{r:?}")
     };
-    assert_eq!(by.chain, "filter NEW_ALLOWED");
-    assert_eq!(by.text, "-A NEW_ALLOWED -p tcp -m tcp --dport 80 -j ACCEPT");
+    assert_eq!(&*by.chain, "filter NEW_ALLOWED");
+    assert_eq!(
+        &*by.text,
+        "-A NEW_ALLOWED -p tcp -m tcp --dport 80 -j ACCEPT"
+    );
     assert_eq!(cnt(&rs, "filter", "FORWARD", Some(3)).0, 4);
     assert_eq!(cnt(&rs, "filter", "NEW_ALLOWED", Some(1)).0, 2);
     assert_eq!(cnt(&rs, "filter", "NEW_ALLOWED", Some(3)).0, 1);

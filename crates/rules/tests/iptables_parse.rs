@@ -59,11 +59,9 @@ fn address_lists_expand() {
     // All four come from line 2, as written.
     let u = rs.unmatched();
     assert_eq!(u.len(), 4);
-    assert!(
-        u.iter()
-            .all(|r| r.text
-                == "-A FORWARD -s 10.0.0.1,10.0.0.2 -d 192.0.2.0/24,198.51.100.7 -j DROP")
-    );
+    assert!(u.iter().all(
+        |r| &*r.text == "-A FORWARD -s 10.0.0.1,10.0.0.2 -d 192.0.2.0/24,198.51.100.7 -j DROP"
+    ));
     assert_eq!(u[3].number, Some(4));
 }
 

@@ -92,7 +92,7 @@ COMMIT
 ");
     let l = of(&r, false, LintKind::NoEstablished);
     assert_eq!(kinds(&l), [(LintKind::NoEstablished, 2)]);
-    assert_eq!(l[0].rule.text, "policy DROP");
+    assert_eq!(&*l[0].rule.text, "policy DROP");
     assert!(
         l[0].message
             .contains("no rule before accepts ESTABLISHED,RELATED")
@@ -201,7 +201,7 @@ fn sorted_over_sources() {
             ("rules.v6", LintKind::NoEstablished)
         ]
     );
-    assert_eq!(l[1].rule.chain, "ip6 filter FORWARD");
+    assert_eq!(&*l[1].rule.chain, "ip6 filter FORWARD");
 }
 
 #[test]

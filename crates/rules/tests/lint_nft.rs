@@ -125,8 +125,8 @@ fn no_established() {
     let r = fwd("drop", "\t\ttcp dport 80 accept\n", "");
     let l = of(&r, false, LintKind::NoEstablished);
     assert_eq!(kinds(&l), [(LintKind::NoEstablished, 2)]);
-    assert_eq!(l[0].rule.text, "policy drop");
-    assert_eq!(l[0].rule.chain, "inet fw forward");
+    assert_eq!(&*l[0].rule.text, "policy drop");
+    assert_eq!(&*l[0].rule.chain, "inet fw forward");
     assert!(
         l[0].message
             .contains("no rule before accepts established and related packets"),

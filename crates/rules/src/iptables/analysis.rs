@@ -28,22 +28,22 @@ pub(crate) fn model(rs: &Ruleset) -> Model<'_> {
                         name: c.name.clone(),
                         line: c.decl_line,
                         decl: RuleRef {
-                            chain: rs.chain_label(t.kind, &c.name),
+                            chain: rs.chain_label(t.kind, &c.name).into(),
                             number: None,
-                            text: format!(":{} - [0:0]", c.name),
+                            text: format!(":{} - [0:0]", c.name).into(),
                         },
                         base: c.builtin.map(|hook| MBase {
                             hook,
                             filter: filter_like && c.exists,
                             policy_drop: c.policy == Policy::Drop,
-                            policy: rs.policy_ref(t, c),
+                            policy: rs.policy_ref(c),
                         }),
                         rules: (0..c.rules.len())
                             .map(|i| {
                                 let r = &c.rules[i];
                                 MRule {
                                     line: r.line,
-                                    rref: rs.rule_ref(t, c, i),
+                                    rref: rs.rule_ref(c, i),
                                     end: match r.target {
                                         Target::Accept => End::Accept,
                                         Target::Drop => End::Drop,

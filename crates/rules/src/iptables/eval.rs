@@ -227,6 +227,23 @@ pub(crate) fn run(
     ct: &CtSnapshot,
     meta: &mut Meta,
 ) -> ChainResult {
+    // The return stack of user-chain jumps, kept between packets: a jump
+    // allocates nothing once the stack has grown to the ruleset's depth.
+    let mut stack = std::mem::take(&mut rs.jump_stack);
+    stack.clear();
+    let r = run_with(rs, id, pkt, ct, meta, &mut stack);
+    rs.jump_stack = stack;
+    r
+}
+
+fn run_with(
+    rs: &mut Ruleset,
+    id: &BaseChainId,
+    pkt: &PacketInfo<'_>,
+    ct: &CtSnapshot,
+    meta: &mut Meta,
+    stack: &mut Vec<(usize, usize)>,
+) -> ChainResult {
     let Some((ti, ci)) = id.key.split_once('/').and_then(|(t, c)| {
         let ti = rs.tables.iter().position(|x| x.kind.name() == t)?;
         let ci = rs.tables[ti].chain_index(c)?;
@@ -240,13 +257,12 @@ pub(crate) fn run(
     let view = View::new(pkt);
     // A CT rule acts only on a packet that has no conntrack template yet.
     let mut ct_set = meta.notrack || meta.ct_helper.is_some() || meta.ct_zone.is_some();
-    let mut stack: Vec<(usize, usize)> = Vec::new();
     let (mut chain, mut i) = (ci, 0usize);
     let policy = |rs: &mut Ruleset| -> ChainResult {
         let c: &mut Chain = &mut rs.tables[ti].chains[ci];
         c.policy_counters.add(pkt.len);
-        let (t, c) = (&rs.tables[ti], &rs.tables[ti].chains[ci]);
-        let by = rs.policy_ref(t, c);
+        let c = &rs.tables[ti].chains[ci];
+        let by = rs.policy_ref(c);
         match c.policy {
             Policy::Accept => ChainResult::Accept { by: Some(by) },
             Policy::Drop => ChainResult::Drop { by },
@@ -264,10 +280,7 @@ pub(crate) fn run(
             }
         }
         let hit = rule_hit(&rs.tables[ti].chains[chain].rules[i], &view, ct, meta);
-        let rref = move |rs: &Ruleset| -> RuleRef {
-            let t = &rs.tables[ti];
-            rs.rule_ref(t, &t.chains[chain], i)
-        };
+        let rref = move |rs: &Ruleset| -> RuleRef { rs.rule_ref(&rs.tables[ti].chains[chain], i) };
         match hit {
             Hit::No => {
                 i += 1;

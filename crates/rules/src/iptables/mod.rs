@@ -44,6 +44,7 @@ use crate::model::{
 };
 use ctrack_core::hooks::CtSnapshot;
 use ctrack_core::tuple::Family;
+use std::sync::Arc;
 
 pub use counters::table_section;
 pub(crate) use matches::{Match, st};
@@ -180,6 +181,16 @@ pub(crate) struct Chain {
     /// (iptables-nft creates base chains on demand).
     pub exists: bool,
     pub rules: Vec<Rule>,
+    /// What reports name this chain's policy and rules by, built once the
+    /// file is read ([`Ruleset::parse`]).
+    pub refs: ChainRefs,
+}
+
+/// A chain's [`RuleRef`]s: its policy's and one per rule.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ChainRefs {
+    pub policy: RuleRef,
+    pub rules: Vec<RuleRef>,
 }
 
 /// A table.
@@ -232,18 +243,42 @@ pub struct Ruleset {
     family: Family,
     file: String,
     tables: Vec<Table>,
+    /// The evaluator's jump stack, reused from packet to packet.
+    jump_stack: Vec<(usize, usize)>,
 }
 
 impl Ruleset {
     /// Read `text` (named `file_name` in errors) as `iptables-restore`
     /// (`Family::Ipv4`) or `ip6tables-restore` (`Family::Ipv6`) would.
     pub fn parse(text: &str, file_name: &str, family: Family) -> Result<Ruleset, ParseError> {
-        let tables = parse::parse(text, file_name, family)?;
-        Ok(Ruleset {
+        let mut rs = Ruleset {
             family,
             file: file_name.to_string(),
-            tables,
-        })
+            tables: parse::parse(text, file_name, family)?,
+            jump_stack: Vec::new(),
+        };
+        for ti in 0..rs.tables.len() {
+            for ci in 0..rs.tables[ti].chains.len() {
+                let (t, c) = (&rs.tables[ti], &rs.tables[ti].chains[ci]);
+                let chain: Arc<str> = rs.chain_label(t.kind, &c.name).into();
+                let refs = ChainRefs {
+                    policy: RuleRef {
+                        chain: chain.clone(),
+                        number: None,
+                        text: format!("policy {}", c.policy.name()).into(),
+                    },
+                    rules: (0..c.rules.len())
+                        .map(|i| RuleRef {
+                            chain: chain.clone(),
+                            number: Some(i + 1),
+                            text: c.rules[i].text.as_str().into(),
+                        })
+                        .collect(),
+                };
+                rs.tables[ti].chains[ci].refs = refs;
+            }
+        }
+        Ok(rs)
     }
 
     pub fn family(&self) -> Family {
@@ -313,20 +348,12 @@ impl Ruleset {
         }
     }
 
-    pub(crate) fn rule_ref(&self, t: &Table, c: &Chain, i: usize) -> RuleRef {
-        RuleRef {
-            chain: self.chain_label(t.kind, &c.name),
-            number: Some(i + 1),
-            text: c.rules[i].text.clone(),
-        }
+    pub(crate) fn rule_ref(&self, c: &Chain, i: usize) -> RuleRef {
+        c.refs.rules[i].clone()
     }
 
-    pub(crate) fn policy_ref(&self, t: &Table, c: &Chain) -> RuleRef {
-        RuleRef {
-            chain: self.chain_label(t.kind, &c.name),
-            number: None,
-            text: format!("policy {}", c.policy.name()),
-        }
+    pub(crate) fn policy_ref(&self, c: &Chain) -> RuleRef {
+        c.refs.policy.clone()
     }
 
     fn chain_family(&self) -> ChainFamily {
@@ -382,7 +409,7 @@ impl RuleSource for Ruleset {
                 let c = &t.chains[ci];
                 for (i, r) in c.rules.iter().enumerate() {
                     if r.counters.packets == 0 {
-                        out.push(self.rule_ref(t, c, i));
+                        out.push(self.rule_ref(c, i));
                     }
                 }
             }

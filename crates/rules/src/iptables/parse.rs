@@ -79,6 +79,7 @@ fn new_table(kind: TableKind, line: usize) -> Table {
                 decl_line: 0,
                 exists: false,
                 rules: Vec::new(),
+                refs: Default::default(),
             })
             .collect(),
     }
@@ -247,6 +248,7 @@ fn new_chain(table: &mut Table, name: &str, line: usize, col: usize) -> R<()> {
             decl_line: line,
             exists: true,
             rules: Vec::new(),
+            refs: Default::default(),
         });
     }
     Ok(())

@@ -271,7 +271,8 @@ impl Builder {
             }
             None => {
                 table.chains.push(Chain {
-                    label: format!("{} {} {}", family.name(), table.name, c.name),
+                    label: format!("{} {} {}", family.name(), table.name, c.name).into(),
+                    policy_ref: Default::default(),
                     name: c.name.clone(),
                     line: c.pos.line,
                     base,
@@ -330,11 +331,7 @@ impl Builder {
                 line: ast.stmts.first().map_or(0, |s| s.pos().line),
                 stmts,
                 comment: ast.comment.clone(),
-                rref: crate::model::RuleRef {
-                    chain: String::new(),
-                    number: None,
-                    text: String::new(),
-                },
+                rref: Default::default(),
                 hits: 0,
             },
             jumps,

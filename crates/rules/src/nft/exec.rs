@@ -8,7 +8,7 @@
 
 use super::ir::*;
 use super::types::Val;
-use crate::model::{ChainResult, Hook, Meta, PacketInfo, RejectWith, RuleRef, priority};
+use crate::model::{ChainResult, Hook, Meta, PacketInfo, RejectWith, priority};
 use ctrack_core::CtState;
 use ctrack_core::ctinfo::Direction;
 use ctrack_core::hooks::CtSnapshot;
@@ -525,6 +525,37 @@ fn run_rule(
 /// The kernel's jump stack depth (`NFT_JUMP_STACK_SIZE`).
 const JUMP_STACK: usize = 16;
 
+/// Where to go back to after each jump, on the Rust stack as the kernel
+/// keeps it on its own (`struct nft_jumpstack jumpstack[NFT_JUMP_STACK_SIZE]`).
+struct JumpStack {
+    frames: [(usize, usize); JUMP_STACK],
+    len: usize,
+}
+
+impl JumpStack {
+    fn new() -> JumpStack {
+        JumpStack {
+            frames: [(0, 0); JUMP_STACK],
+            len: 0,
+        }
+    }
+
+    /// False when full.
+    fn push(&mut self, frame: (usize, usize)) -> bool {
+        let Some(slot) = self.frames.get_mut(self.len) else {
+            return false;
+        };
+        *slot = frame;
+        self.len += 1;
+        true
+    }
+
+    fn pop(&mut self) -> Option<(usize, usize)> {
+        self.len = self.len.checked_sub(1)?;
+        Some(self.frames[self.len])
+    }
+}
+
 /// `nft_do_chain()` from base chain `base`.
 pub(crate) fn run_base_chain(
     table: &mut Table,
@@ -538,7 +569,7 @@ pub(crate) fn run_base_chain(
         chains,
         ..
     } = table;
-    let mut stack: Vec<(usize, usize)> = Vec::new();
+    let mut stack = JumpStack::new();
     let (mut chain, mut ri) = (base, 0usize);
     loop {
         if ri >= chains[chain].rules.len() {
@@ -574,29 +605,20 @@ pub(crate) fn run_base_chain(
                 None => break,
             },
             Outcome::Verdict(Verdict::Jump(t)) => {
-                if stack.len() >= JUMP_STACK {
+                if !stack.push((chain, ri + 1)) {
                     // WARN_ON_ONCE in the kernel; the ruleset checks make it
                     // unreachable.
                     return ChainResult::Drop {
                         by: rule.rref.clone(),
                     };
                 }
-                stack.push((chain, ri + 1));
                 (chain, ri) = (t, 0);
             }
             Outcome::Verdict(Verdict::Goto(t)) => (chain, ri) = (t, 0),
         }
     }
     let b = chains[base].base.as_ref().expect("a base chain");
-    let policy = RuleRef {
-        chain: chains[base].label.clone(),
-        number: None,
-        text: if b.policy_drop {
-            "policy drop".into()
-        } else {
-            "policy accept".into()
-        },
-    };
+    let policy = chains[base].policy_ref.clone();
     if b.policy_drop {
         ChainResult::Drop { by: policy }
     } else if b.policy_written {

@@ -458,7 +458,10 @@ pub(crate) struct Rule {
 pub(crate) struct Chain {
     pub name: String,
     /// `inet fw forward`: how reports name the chain.
-    pub label: String,
+    pub label: std::sync::Arc<str>,
+    /// How reports name a base chain's policy (`policy drop`), built with
+    /// the rules' [`RuleRef`]s.
+    pub policy_ref: RuleRef,
     /// Where the chain is (first) declared in the file.
     pub line: usize,
     pub base: Option<Base>,

@@ -419,21 +419,13 @@ pub(crate) fn model(rs: &Ruleset) -> Model<'_> {
                     decl: RuleRef {
                         chain: c.label.clone(),
                         number: None,
-                        text: format!("chain {}", c.name),
+                        text: format!("chain {}", c.name).into(),
                     },
                     base: c.base.as_ref().map(|b| MBase {
                         hook: b.hook,
                         filter: b.typ == "filter",
                         policy_drop: b.policy_drop,
-                        policy: RuleRef {
-                            chain: c.label.clone(),
-                            number: None,
-                            text: if b.policy_drop {
-                                "policy drop".into()
-                            } else {
-                                "policy accept".into()
-                            },
-                        },
+                        policy: c.policy_ref.clone(),
                     }),
                     rules: c.rules.iter().map(|r| rule_model(r, t)).collect(),
                 })

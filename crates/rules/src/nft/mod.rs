@@ -78,7 +78,19 @@ impl Ruleset {
                     r.rref = RuleRef {
                         chain: chain.label.clone(),
                         number: Some(n + 1),
-                        text,
+                        text: text.into(),
+                    };
+                }
+                if let Some(b) = &chain.base {
+                    chain.policy_ref = RuleRef {
+                        chain: chain.label.clone(),
+                        number: None,
+                        text: if b.policy_drop {
+                            "policy drop"
+                        } else {
+                            "policy accept"
+                        }
+                        .into(),
                     };
                 }
                 if let Some(b) = &chain.base {
@@ -87,7 +99,7 @@ impl Ruleset {
                             family,
                             hook: b.hook,
                             priority: b.prio,
-                            key: chain.label.clone(),
+                            key: chain.label.to_string(),
                         },
                         ti,
                         ci,

@@ -918,11 +918,11 @@ fn verdicts_and_policy() {
     let ct = new_ct();
     let r = verdict("ip", "tcp dport 80 accept\n\t\tdrop", &p, &ct);
     assert!(
-        matches!(r, ChainResult::Accept { by: Some(ref b) } if b.number == Some(1) && b.text == "tcp dport 80 accept")
+        matches!(r, ChainResult::Accept { by: Some(ref b) } if b.number == Some(1) && &*b.text == "tcp dport 80 accept")
     );
     let r = verdict("ip", "tcp dport 81 accept\n\t\tdrop", &p, &ct);
     assert!(
-        matches!(r, ChainResult::Drop { ref by } if by.number == Some(2) && by.chain == "ip t c")
+        matches!(r, ChainResult::Drop { ref by } if by.number == Some(2) && &*by.chain == "ip t c")
     );
     // continue goes on with the next rule.
     let r = verdict("ip", "continue\n\t\tdrop", &p, &ct);
@@ -937,14 +937,14 @@ fn verdicts_and_policy() {
     let id = chain(&rs_, "ip t c");
     let r = rs_.run(&id, &p, &ct, &mut Meta::default());
     assert!(
-        matches!(r, ChainResult::Drop { ref by } if by.number.is_none() && by.text == "policy drop")
+        matches!(r, ChainResult::Drop { ref by } if by.number.is_none() && &*by.text == "policy drop")
     );
     let mut rs_ = rs(
         "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t}\n}\n",
     );
     let id = chain(&rs_, "ip t c");
     let r = rs_.run(&id, &p, &ct, &mut Meta::default());
-    assert!(matches!(r, ChainResult::Accept { by: Some(ref b) } if b.text == "policy accept"));
+    assert!(matches!(r, ChainResult::Accept { by: Some(ref b) } if &*b.text == "policy accept"));
 }
 
 #[test]
@@ -1053,12 +1053,12 @@ fn jump_goto_return() {
     // jump a, falls off a, back to base rule 2.
     let res = run(1);
     assert!(
-        matches!(res, ChainResult::Accept { by: Some(ref b) } if b.chain == "inet t base" && b.number == Some(2))
+        matches!(res, ChainResult::Accept { by: Some(ref b) } if &*b.chain == "inet t base" && b.number == Some(2))
     );
     // a drops.
     let res = run(10);
     assert!(
-        matches!(res, ChainResult::Drop { ref by } if by.chain == "inet t a" && by.number == Some(1))
+        matches!(res, ChainResult::Drop { ref by } if &*by.chain == "inet t a" && by.number == Some(1))
     );
     // goto b, return from b: back to where base would go after a jump? No:
     // goto does not push, so return ends the base chain with its policy.
