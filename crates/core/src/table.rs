@@ -23,7 +23,7 @@ use crate::time::{Jiffies, Timestamp};
 use crate::tuple::Tuple;
 use crate::zone::Zone;
 use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
 /// Index of an entry in the slab; valid until the entry is removed.
@@ -173,7 +173,14 @@ impl Table {
     /// `hash_conntrack()`: the bucket of a tuple with a zone id (its
     /// direction's, [`Zone::id_for`]).
     pub fn bucket_of(&self, tuple: &Tuple, zone: u16) -> usize {
-        let h = self.hasher.hash_one((tuple, zone)) as u32;
+        // The tuple and zone in one write (`hash_conntrack_raw()` mixes the
+        // zone into its seed).
+        let mut key = [0; crate::tuple::KEY_LEN + 2];
+        key[..crate::tuple::KEY_LEN].copy_from_slice(&tuple.key());
+        key[crate::tuple::KEY_LEN..].copy_from_slice(&zone.to_ne_bytes());
+        let mut hasher = self.hasher.build_hasher();
+        hasher.write(&key);
+        let h = hasher.finish() as u32;
         // reciprocal_scale()
         ((u64::from(h) * self.buckets as u64) >> 32) as usize
     }
