@@ -36,14 +36,14 @@ pub(crate) fn model(rs: &Ruleset) -> Model<'_> {
                             hook,
                             filter: filter_like && c.exists,
                             policy_drop: c.policy == Policy::Drop,
-                            policy: rs.policy_ref(c),
+                            policy: c.policy_ref(),
                         }),
                         rules: (0..c.rules.len())
                             .map(|i| {
                                 let r = &c.rules[i];
                                 MRule {
                                     line: r.line,
-                                    rref: rs.rule_ref(c, i),
+                                    rref: c.rule_ref(i),
                                     end: match r.target {
                                         Target::Accept => End::Accept,
                                         Target::Drop => End::Drop,

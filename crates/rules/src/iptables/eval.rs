@@ -262,7 +262,7 @@ fn run_with(
         let c: &mut Chain = &mut rs.tables[ti].chains[ci];
         c.policy_counters.add(pkt.len);
         let c = &rs.tables[ti].chains[ci];
-        let by = rs.policy_ref(c);
+        let by = c.policy_ref();
         match c.policy {
             Policy::Accept => ChainResult::Accept { by: Some(by) },
             Policy::Drop => ChainResult::Drop { by },
@@ -280,7 +280,7 @@ fn run_with(
             }
         }
         let hit = rule_hit(&rs.tables[ti].chains[chain].rules[i], &view, ct, meta);
-        let rref = move |rs: &Ruleset| -> RuleRef { rs.rule_ref(&rs.tables[ti].chains[chain], i) };
+        let rref = move |rs: &Ruleset| -> RuleRef { rs.tables[ti].chains[chain].rule_ref(i) };
         match hit {
             Hit::No => {
                 i += 1;

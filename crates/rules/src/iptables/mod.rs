@@ -186,6 +186,18 @@ pub(crate) struct Chain {
     pub refs: ChainRefs,
 }
 
+impl Chain {
+    /// How reports name rule `i` (0-based).
+    pub fn rule_ref(&self, i: usize) -> RuleRef {
+        self.refs.rules[i].clone()
+    }
+
+    /// How reports name the policy.
+    pub fn policy_ref(&self) -> RuleRef {
+        self.refs.policy.clone()
+    }
+}
+
 /// A chain's [`RuleRef`]s: its policy's and one per rule.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ChainRefs {
@@ -348,14 +360,6 @@ impl Ruleset {
         }
     }
 
-    pub(crate) fn rule_ref(&self, c: &Chain, i: usize) -> RuleRef {
-        c.refs.rules[i].clone()
-    }
-
-    pub(crate) fn policy_ref(&self, c: &Chain) -> RuleRef {
-        c.refs.policy.clone()
-    }
-
     fn chain_family(&self) -> ChainFamily {
         match self.family {
             Family::Ipv4 => ChainFamily::Ipv4,
@@ -409,7 +413,7 @@ impl RuleSource for Ruleset {
                 let c = &t.chains[ci];
                 for (i, r) in c.rules.iter().enumerate() {
                     if r.counters.packets == 0 {
-                        out.push(self.rule_ref(c, i));
+                        out.push(c.rule_ref(i));
                     }
                 }
             }
