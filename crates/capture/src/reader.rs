@@ -242,7 +242,7 @@ impl Blocks {
             PcapBlockOwned::Legacy(b) => {
                 let iface = self
                     .legacy
-                    .ok_or(ErrorKind::Corrupt("record before the file header".into()))?;
+                    .ok_or_else(|| ErrorKind::Corrupt("record before the file header".into()))?;
                 if b.caplen as usize > MAX_RECORD {
                     return Err(ErrorKind::TooLarge(b.caplen as usize));
                 }
