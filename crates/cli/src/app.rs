@@ -515,7 +515,8 @@ fn replay(a: ReplayArgs) -> Result<ExitCode> {
             rel_nanos: step.frame.ts_nanos.saturating_sub(ts0),
             clock_nanos: step.now.as_nanos().saturating_sub(clock0),
             verdict: step.verdict,
-            summary: std::mem::take(&mut line),
+            // A copy of exactly its size; `line` keeps its room for the next frame.
+            summary: line.clone(),
             note: None,
             waiting: false,
             rules: pipeline.as_ref().map(|p| p.decision().clone()),

@@ -1,6 +1,6 @@
 //! A one-line, tcpdump-like description of a frame, from the wire views.
 
-use core::fmt::Write;
+use core::fmt::{self, Display, Write};
 use ctrack_core::wire::link::{Decoded, LinkError, Network};
 use ctrack_core::wire::{gre, icmp, icmpv6, ip_proto, ipv4, ipv6, sctp, tcp, udp};
 use std::net::{IpAddr, Ipv6Addr};
@@ -49,8 +49,8 @@ fn ipv4_summary(p: &[u8], out: &mut String) {
         let _ = write!(out, "IP truncated-ip, length {}", p.len());
         return;
     };
-    let src = IpAddr::V4(ip.src_addr());
-    let dst = IpAddr::V4(ip.dst_addr());
+    let src = Ip(IpAddr::V4(ip.src_addr()));
+    let dst = Ip(IpAddr::V4(ip.dst_addr()));
     let end = usize::from(ip.total_len()).clamp(ip.header_len(), p.len());
     let l4 = &p[ip.header_len()..end];
     let l4_len = usize::from(ip.total_len()).saturating_sub(ip.header_len());
@@ -78,8 +78,8 @@ fn ipv6_summary(p: &[u8], out: &mut String) {
         let _ = write!(out, "IP6 truncated-ip6, length {}", p.len());
         return;
     };
-    let src = IpAddr::V6(Ipv6Addr::from(ip.src_bytes()));
-    let dst = IpAddr::V6(Ipv6Addr::from(ip.dst_bytes()));
+    let src = Ip(IpAddr::V6(Ipv6Addr::from(ip.src_bytes())));
+    let dst = Ip(IpAddr::V6(Ipv6Addr::from(ip.dst_bytes())));
     out.push_str("IP6 ");
     let total = (usize::from(ip.payload_len()) + ipv6::HEADER_LEN).min(p.len());
     match ipv6::skip_exthdr(&p[..total]) {
@@ -110,33 +110,93 @@ fn ipv6_summary(p: &[u8], out: &mut String) {
     }
 }
 
-fn endpoint(a: IpAddr, port: u16) -> String {
-    format!("{a}.{port}")
-}
+/// An address as tcpdump prints it. IPv4 is written by hand from a stack
+/// buffer: the standard formatter goes through four padded integers, and a
+/// replay prints two addresses per frame.
+#[derive(Clone, Copy)]
+struct Ip(IpAddr);
 
-fn tcp_flags(f: u8) -> String {
-    let mut s = String::new();
-    for (bit, c) in [
-        (tcp::flags::SYN, 'S'),
-        (tcp::flags::FIN, 'F'),
-        (tcp::flags::RST, 'R'),
-        (tcp::flags::PSH, 'P'),
-        (tcp::flags::URG, 'U'),
-        (tcp::flags::ECE, 'E'),
-        (tcp::flags::CWR, 'W'),
-        (tcp::flags::ACK, '.'),
-    ] {
-        if f & bit != 0 {
-            s.push(c);
+impl Display for Ip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            IpAddr::V4(a) => {
+                let mut buf = [0u8; 15];
+                let mut n = 0;
+                for (i, o) in a.octets().into_iter().enumerate() {
+                    if i > 0 {
+                        buf[n] = b'.';
+                        n += 1;
+                    }
+                    if o >= 100 {
+                        buf[n] = b'0' + o / 100;
+                        n += 1;
+                    }
+                    if o >= 10 {
+                        buf[n] = b'0' + o / 10 % 10;
+                        n += 1;
+                    }
+                    buf[n] = b'0' + o % 10;
+                    n += 1;
+                }
+                f.write_str(core::str::from_utf8(&buf[..n]).map_err(|_| fmt::Error)?)
+            }
+            IpAddr::V6(a) => Display::fmt(&a, f),
         }
     }
-    if s.is_empty() {
-        s.push_str("none");
-    }
-    s
 }
 
-fn transport(proto: u8, src: IpAddr, dst: IpAddr, l4: &[u8], l4_len: usize, out: &mut String) {
+/// `address.port`, tcpdump's endpoint.
+struct Endpoint(Ip, u16);
+
+impl Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)?;
+        f.write_str(".")?;
+        Display::fmt(&self.1, f)
+    }
+}
+
+fn endpoint(a: Ip, port: u16) -> Endpoint {
+    Endpoint(a, port)
+}
+
+/// TCP flags as tcpdump's letters (`S.`), `none` without any.
+struct TcpFlags(u8);
+
+impl Display for TcpFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; 8];
+        let mut n = 0;
+        for (bit, c) in TCP_FLAG_LETTERS {
+            if self.0 & bit != 0 {
+                buf[n] = c;
+                n += 1;
+            }
+        }
+        if n == 0 {
+            return f.write_str("none");
+        }
+        f.write_str(core::str::from_utf8(&buf[..n]).map_err(|_| fmt::Error)?)
+    }
+}
+
+const TCP_FLAG_LETTERS: [(u8, u8); 8] = [
+    (tcp::flags::SYN, b'S'),
+    (tcp::flags::FIN, b'F'),
+    (tcp::flags::RST, b'R'),
+    (tcp::flags::PSH, b'P'),
+    (tcp::flags::URG, b'U'),
+    (tcp::flags::ECE, b'E'),
+    (tcp::flags::CWR, b'W'),
+    (tcp::flags::ACK, b'.'),
+];
+
+#[cfg(test)]
+fn tcp_flags(f: u8) -> String {
+    TcpFlags(f).to_string()
+}
+
+fn transport(proto: u8, src: Ip, dst: Ip, l4: &[u8], l4_len: usize, out: &mut String) {
     match proto {
         ip_proto::TCP => match tcp::Packet::new_checked(l4) {
             Ok(t) => {
@@ -145,7 +205,7 @@ fn transport(proto: u8, src: IpAddr, dst: IpAddr, l4: &[u8], l4_len: usize, out:
                     "{} > {}: Flags [{}], seq {}",
                     endpoint(src, t.src_port()),
                     endpoint(dst, t.dst_port()),
-                    tcp_flags(t.flags()),
+                    TcpFlags(t.flags()),
                     t.seq_number()
                 );
                 if t.flags() & tcp::flags::ACK != 0 {
@@ -297,8 +357,8 @@ fn quoted(inner: &[u8], v6: bool, out: &mut String) {
     if v6 {
         ipv6_summary(inner, &mut s);
     } else if let Ok(ip) = ipv4::Packet::new_checked(inner) {
-        let src = IpAddr::V4(ip.src_addr());
-        let dst = IpAddr::V4(ip.dst_addr());
+        let src = Ip(IpAddr::V4(ip.src_addr()));
+        let dst = Ip(IpAddr::V4(ip.dst_addr()));
         let l4 = ip.payload();
         match ip.protocol() {
             ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP | ip_proto::UDPLITE if l4.len() >= 4 => {
@@ -348,6 +408,21 @@ mod tests {
             s,
             "IP 192.168.170.8.32795 > 192.168.170.20.53: UDP, length 2"
         );
+    }
+
+    #[test]
+    fn addresses_print_as_the_standard_formatter_prints_them() {
+        let octets = [0u8, 1, 9, 10, 11, 99, 100, 101, 199, 200, 249, 250, 255];
+        for &a in &octets {
+            for &b in &octets {
+                let v4 = std::net::Ipv4Addr::new(a, b, b, a);
+                assert_eq!(Ip(IpAddr::V4(v4)).to_string(), v4.to_string());
+            }
+        }
+        let v6: Ipv6Addr = "3ffe:507::1".parse().unwrap();
+        assert_eq!(Ip(IpAddr::V6(v6)).to_string(), "3ffe:507::1");
+        let e = Endpoint(Ip(IpAddr::V4([192, 0, 2, 1].into())), 65535);
+        assert_eq!(e.to_string(), "192.0.2.1.65535");
     }
 
     #[test]

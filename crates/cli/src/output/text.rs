@@ -17,19 +17,24 @@ pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
     let v = r.verdict;
     let state = v.ctstate.map(|s| s.name()).unwrap_or("-");
     let dir = v.dir.map(|d| d.name()).unwrap_or("-");
-    let entry = v
-        .entry
-        .map(|e| format!("#{e}"))
-        .unwrap_or_else(|| "-".into());
     let rel = r.rel_nanos as f64 / 1e9;
     write!(
         out,
-        "{:>5} {:>12.6} {:<11} {:<8} {:<5} {}",
-        r.number, rel, state, dir, entry, r.summary
+        "{:>5} {:>12.6} {:<11} {:<8} ",
+        r.number, rel, state, dir
     )?;
-    let flags: Vec<&str> = v.status.reported_names().collect();
-    if !flags.is_empty() {
-        write!(out, " [{}]", flags.join(","))?;
+    match v.entry {
+        // `#N` left-aligned in 5 columns.
+        Some(e) => write!(out, "#{e:<4} ")?,
+        None => out.write_all(b"-     ")?,
+    }
+    out.write_all(r.summary.as_bytes())?;
+    for (i, name) in v.status.reported_names().enumerate() {
+        out.write_all(if i == 0 { b" [" } else { b"," })?;
+        out.write_all(name.as_bytes())?;
+    }
+    if v.status.reported_names().next().is_some() {
+        out.write_all(b"]")?;
     }
     if let Some(m) = v.master {
         write!(out, " master #{m}")?;
