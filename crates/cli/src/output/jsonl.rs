@@ -16,102 +16,131 @@
 //! capture timestamp and `t` the tracker clock since the first frame, both in seconds with nanosecond digits; `ctstate`/`ctdir`/`ctstatus`
 //! use the names of the kernel fixtures' packets.jsonl.
 
-use super::{FrameRecord, secs};
+use super::{FrameRecord, Secs};
 use ctrack_core::Tuple;
 use ctrack_core::proto::{self, TupleKind};
 use std::io::{self, Write};
 
-fn string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+/// A JSON string, escaped straight into `out`.
+fn string(out: &mut dyn Write, s: &str) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, s).map_err(io::Error::other)
 }
 
-fn opt_string(s: Option<&str>) -> String {
-    s.map(string).unwrap_or_else(|| "null".into())
+fn opt_string(out: &mut dyn Write, s: Option<&str>) -> io::Result<()> {
+    match s {
+        Some(s) => string(out, s),
+        None => out.write_all(b"null"),
+    }
 }
 
-fn tuple_json(t: &Tuple) -> String {
-    let mut s = format!(
+/// A JSON array of strings.
+fn strings<S: AsRef<str>>(
+    out: &mut dyn Write,
+    items: impl IntoIterator<Item = S>,
+) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, s) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        string(out, s.as_ref())?;
+    }
+    out.write_all(b"]")
+}
+
+fn opt_number(out: &mut dyn Write, n: Option<u32>) -> io::Result<()> {
+    match n {
+        Some(n) => write!(out, "{n}"),
+        None => out.write_all(b"null"),
+    }
+}
+
+fn tuple_json(out: &mut dyn Write, t: &Tuple) -> io::Result<()> {
+    write!(
+        out,
         "{{\"l3\":\"{}\",\"proto\":{},\"src\":\"{}\",\"dst\":\"{}\"",
         t.family.name(),
         t.proto,
         t.src_ip(),
         t.dst_ip()
-    );
+    )?;
     match proto::find(t.family, t.proto).tuple_kind() {
-        TupleKind::Ports => s.push_str(&format!(",\"sport\":{},\"dport\":{}", t.src_u, t.dst_u)),
-        TupleKind::Icmp => s.push_str(&format!(
+        TupleKind::Ports => write!(out, ",\"sport\":{},\"dport\":{}", t.src_u, t.dst_u)?,
+        TupleKind::Icmp => write!(
+            out,
             ",\"type\":{},\"code\":{},\"id\":{}",
             t.icmp_type(),
             t.icmp_code(),
             t.icmp_id()
-        )),
-        TupleKind::GreKeys => {
-            s.push_str(&format!(",\"srckey\":{},\"dstkey\":{}", t.src_u, t.dst_u))
-        }
+        )?,
+        TupleKind::GreKeys => write!(out, ",\"srckey\":{},\"dstkey\":{}", t.src_u, t.dst_u)?,
         TupleKind::AddressesOnly => {}
     }
-    s.push('}');
-    s
+    out.write_all(b"}")
 }
 
+/// One frame's object, written field by field (nothing is built in
+/// memory but the texts of a reason, rule or event when there is one).
 pub fn write(out: &mut dyn Write, r: &FrameRecord<'_>) -> io::Result<()> {
     let v = r.verdict;
-    let status: Vec<String> = v.status.reported_names().map(string).collect();
-    let reason = v.reason.as_ref().map(|r| r.to_string());
-    let klog = v.reason.as_ref().and_then(|r| r.kernel_log());
-    let events: Vec<String> = v
-        .expect_events
-        .iter()
-        .map(|e| string(&e.to_string()))
-        .collect();
-    let ct_events: Vec<String> = v.events.iter().map(|e| string(&e.short())).collect();
+    write!(
+        out,
+        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":",
+        r.number,
+        Secs(r.ts_nanos),
+        Secs(r.clock_nanos as i64)
+    )?;
+    opt_string(out, v.ctstate.map(|s| s.name()))?;
+    out.write_all(b",\"ctdir\":")?;
+    opt_string(out, v.dir.map(|d| d.name()))?;
+    out.write_all(b",\"ctstatus\":")?;
+    strings(out, v.status.reported_names())?;
+    out.write_all(b",\"reason\":")?;
+    opt_string(out, v.reason.as_ref().map(|r| r.to_string()).as_deref())?;
+    out.write_all(b",\"kernel_log\":")?;
+    opt_string(
+        out,
+        v.reason.as_ref().and_then(|r| r.kernel_log()).as_deref(),
+    )?;
+    out.write_all(b",\"entry\":")?;
+    opt_number(out, v.entry)?;
+    out.write_all(b",\"proto_state\":")?;
+    opt_string(out, v.proto_state)?;
+    out.write_all(b",\"tuple\":")?;
+    match &v.tuple {
+        Some(t) => tuple_json(out, t)?,
+        None => out.write_all(b"null")?,
+    }
+    write!(out, ",\"padded\":{},\"note\":", v.padded)?;
+    opt_string(out, r.note)?;
+    out.write_all(b",\"master\":")?;
+    opt_number(out, v.master)?;
+    out.write_all(b",\"helper\":")?;
+    opt_string(out, v.helper)?;
+    out.write_all(b",\"events\":")?;
+    strings(out, v.events.iter().map(|e| e.short()))?;
+    out.write_all(b",\"expect_events\":")?;
+    strings(out, v.expect_events.iter().map(|e| e.to_string()))?;
+    out.write_all(b",\"verdict\":")?;
+    string(out, super::fate(r))?;
+    out.write_all(b",\"rule\":")?;
     let rule = r
         .rules
         .and_then(|d| d.by.as_ref().map(|b| b.to_string()))
         .or_else(|| v.dropped_by.clone());
-    let hooks = r
-        .rules
-        .map(|d| {
-            let h: Vec<String> = d.path.iter().map(|h| string(h.chain_name())).collect();
-            format!("[{}]", h.join(","))
-        })
-        .unwrap_or_else(|| "null".into());
-    let iif = r.rules.and_then(|d| d.iif.as_deref());
-    let oif = r.rules.and_then(|d| d.oif.as_deref());
-    let answer_to = r.rules.and_then(|d| d.answer_to.as_deref());
-    writeln!(
-        out,
-        "{{\"i\":{},\"ts\":{},\"t\":{},\"ctstate\":{},\"ctdir\":{},\"ctstatus\":[{}],\"reason\":{},\"kernel_log\":{},\"entry\":{},\"proto_state\":{},\"tuple\":{},\"padded\":{},\"note\":{},\"master\":{},\"helper\":{},\"events\":[{}],\"expect_events\":[{}],\"verdict\":{},\"rule\":{},\"hooks\":{},\"iif\":{},\"oif\":{},\"answer_to\":{},\"summary\":{}}}",
-        r.number,
-        secs(r.ts_nanos),
-        secs(r.clock_nanos as i64),
-        opt_string(v.ctstate.map(|s| s.name())),
-        opt_string(v.dir.map(|d| d.name())),
-        status.join(","),
-        opt_string(reason.as_deref()),
-        opt_string(klog.as_deref()),
-        v.entry
-            .map(|e| e.to_string())
-            .unwrap_or_else(|| "null".into()),
-        opt_string(v.proto_state),
-        v.tuple
-            .as_ref()
-            .map(tuple_json)
-            .unwrap_or_else(|| "null".into()),
-        v.padded,
-        opt_string(r.note),
-        v.master
-            .map(|e| e.to_string())
-            .unwrap_or_else(|| "null".into()),
-        opt_string(v.helper),
-        ct_events.join(","),
-        events.join(","),
-        string(super::fate(r)),
-        opt_string(rule.as_deref()),
-        hooks,
-        opt_string(iif),
-        opt_string(oif),
-        opt_string(answer_to),
-        string(r.summary),
-    )
+    opt_string(out, rule.as_deref())?;
+    out.write_all(b",\"hooks\":")?;
+    match r.rules {
+        Some(d) => strings(out, d.path.iter().map(|h| h.chain_name()))?,
+        None => out.write_all(b"null")?,
+    }
+    out.write_all(b",\"iif\":")?;
+    opt_string(out, r.rules.and_then(|d| d.iif.as_deref()))?;
+    out.write_all(b",\"oif\":")?;
+    opt_string(out, r.rules.and_then(|d| d.oif.as_deref()))?;
+    out.write_all(b",\"answer_to\":")?;
+    opt_string(out, r.rules.and_then(|d| d.answer_to.as_deref()))?;
+    out.write_all(b",\"summary\":")?;
+    string(out, r.summary)?;
+    out.write_all(b"}\n")
 }

@@ -43,10 +43,14 @@ pub fn write_record(format: Format, out: &mut dyn Write, r: &FrameRecord<'_>) ->
 }
 
 /// Seconds with nine decimals, from signed nanoseconds.
-pub fn secs(ns: i64) -> String {
-    let sign = if ns < 0 { "-" } else { "" };
-    let a = ns.unsigned_abs();
-    format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+pub struct Secs(pub i64);
+
+impl core::fmt::Display for Secs {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let a = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+    }
 }
 
 /// The frame's fate: `ACCEPT`, `DROP` or `REJECT` (what a bridge or router
