@@ -371,6 +371,69 @@ fn errors_name_line_column_and_reason() {
             c("tcp dport vmap { 22 : accept, 22 : drop }"),
             "f:3:33: this key is in the map twice",
         ),
+        // Overlapping elements of an interval map, each position as nft
+        // 1.0.6 reports it (the later one sorted by start; of two that
+        // start together, the one written first).
+        (
+            c("ip saddr vmap { 10.0.0.0/8 : accept, 10.1.0.0/16 : drop }"),
+            "f:3:40: conflicting intervals specified",
+        ),
+        (
+            c("tcp dport vmap { 1-100 : accept, 50-200 : drop }"),
+            "f:3:36: conflicting intervals specified",
+        ),
+        (
+            c("tcp dport vmap { 10-20 : accept, 20-30 : accept }"),
+            "f:3:36: conflicting intervals specified",
+        ),
+        (
+            c("tcp dport vmap { 10-20 : accept, 15 : drop }"),
+            "f:3:36: conflicting intervals specified",
+        ),
+        (
+            c("tcp dport vmap { 15 : drop, 10-20 : accept }"),
+            "f:3:20: conflicting intervals specified",
+        ),
+        (
+            c("ip saddr vmap { 10.1.0.0/16 : drop, 10.0.0.0/8 : accept }"),
+            "f:3:19: conflicting intervals specified",
+        ),
+        (
+            c("tcp dport vmap { 10-30 : accept, 10-20 : drop }"),
+            "f:3:20: conflicting intervals specified",
+        ),
+        (
+            c("tcp dport vmap { 10-20 : accept, 10-30 : drop }"),
+            "f:3:20: conflicting intervals specified",
+        ),
+        (
+            c("tcp dport vmap { 40 : accept, 10-20 : drop, 15-50 : drop }"),
+            "f:3:47: conflicting intervals specified",
+        ),
+        (
+            c("tcp dport vmap { 5-8 : accept, 10-20 : drop, 1-50 : drop }"),
+            "f:3:20: conflicting intervals specified",
+        ),
+        (
+            c("ip6 saddr vmap { 2001:db8::/32 : accept, 2001:db8:1::/48 : drop }"),
+            "f:3:44: conflicting intervals specified",
+        ),
+        (
+            c("meta mark vmap { 1-10 : accept, 0x5 : drop }"),
+            "f:3:35: conflicting intervals specified",
+        ),
+        (
+            t(
+                "\tset s {\n\t\ttype inet_service\n\t\tflags interval\n\t\telements = { 10-20, 15-30 }\n\t}",
+            ),
+            "f:5:23: conflicting intervals specified",
+        ),
+        (
+            t(
+                "\tmap m {\n\t\ttype inet_service : verdict\n\t\tflags interval\n\t\telements = { 10-20 : accept, 25 : drop, 20 : drop }\n\t}",
+            ),
+            "f:5:43: conflicting intervals specified",
+        ),
         (
             t("\tmap m {\n\t\ttype inet_service : mark\n\t}"),
             "f:3:23: maps of `mark` are not supported: only verdict maps (`type KEY : verdict`)",

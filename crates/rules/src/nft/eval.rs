@@ -588,12 +588,21 @@ fn named_set(s: &SetAst) -> R<(SetDef, Option<Vec<VerdictAst>>)> {
     };
     let mut elems = Vec::new();
     let mut verdicts = Vec::new();
+    let mut written = Vec::new();
     for item in &s.items {
+        // A later `elements = { ... }` replaces the earlier one (nft 1.0.6
+        // lists only the last).
+        if matches!(item, SetItem::Elements(_) | SetItem::MapElements(_)) {
+            elems.clear();
+            verdicts.clear();
+            written.clear();
+        }
         match item {
             SetItem::Elements(list) => {
                 for e in list {
                     let el = elem(dtype, e)?;
                     check(e, &el)?;
+                    written.push((e.pos(), el.clone()));
                     if !elems.contains(&el) {
                         elems.push(el);
                     }
@@ -606,12 +615,17 @@ fn named_set(s: &SetAst) -> R<(SetDef, Option<Vec<VerdictAst>>)> {
                     if elems.contains(&el) {
                         return err(e.pos(), "this key is in the map twice");
                     }
+                    written.push((e.pos(), el.clone()));
                     elems.push(el);
                     verdicts.push(v.clone());
                 }
             }
             _ => {}
         }
+    }
+    let refs: Vec<(Pos, &Elem)> = written.iter().map(|(p, e)| (*p, e)).collect();
+    if interval && let Some(pos) = conflicting_interval(&refs) {
+        return err(pos, "conflicting intervals specified");
     }
     let def = SetDef {
         name: Some(s.name.clone()),
@@ -659,6 +673,33 @@ fn resolve_verdict(table: &Table, v: &VerdictAst) -> R<(Verdict, Option<(usize, 
             (v, Some((ci, tpos)))
         }
     })
+}
+
+/// nft's refusal of overlapping elements in an interval set or map
+/// (`setelem_overlap()`: "conflicting intervals specified"). Sorted by
+/// where they start, an element that starts at or before the end of the
+/// one before it conflicts with it; nft points at the later of the two in
+/// that order and, of two that start together, at the one written first
+/// (recorded with nft 1.0.6). Identical elements are the duplicate
+/// checks' business; names are not compared.
+fn conflicting_interval(elems: &[(Pos, &Elem)]) -> Option<Pos> {
+    let mut spans: Vec<(u128, core::cmp::Reverse<usize>, u128, Pos)> = elems
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (pos, e))| {
+            let (lo, hi) = match e {
+                Elem::Range(a, b) => (*a, *b),
+                Elem::One(Val::Num(n)) => (*n, *n),
+                Elem::One(Val::Str { .. }) => return None,
+            };
+            Some((lo, core::cmp::Reverse(i), hi, *pos))
+        })
+        .collect();
+    spans.sort_by_key(|&(lo, i, ..)| (lo, i));
+    spans
+        .windows(2)
+        .find(|w| w[0].2 >= w[1].0 && (w[0].0, w[0].2) != (w[1].0, w[1].2))
+        .map(|w| w[1].3)
 }
 
 fn elem_is_interval(e: &Elem) -> bool {
@@ -1294,6 +1335,13 @@ impl RuleCx<'_> {
                     verdicts.push(v);
                 }
                 let interval = list.iter().any(elem_is_interval);
+                if interval {
+                    let written: Vec<(Pos, &Elem)> =
+                        elems.iter().map(|(e, _)| e.pos()).zip(&list).collect();
+                    if let Some(pos) = conflicting_interval(&written) {
+                        return err(pos, "conflicting intervals specified");
+                    }
+                }
                 SetRef::Anon(Box::new(SetDef {
                     name: None,
                     dtype: dt,

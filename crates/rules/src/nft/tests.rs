@@ -1399,3 +1399,45 @@ fn listing_round_trips() {
     let again = rs(&once).listing();
     assert_eq!(once, again);
 }
+
+#[test]
+fn a_later_elements_line_replaces_the_earlier_one() {
+    // nft 1.0.6 keeps only the last `elements =` of a declaration.
+    let r = Ruleset::parse(
+        "table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\t\
+         elements = { 10.0.0.0/8 }\n\t\telements = { 192.168.0.0/16 }\n\t}\n}\n",
+        "f",
+    )
+    .unwrap();
+    assert_eq!(
+        r.listing(),
+        "table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\t\
+         elements = { 192.168.0.0/16 }\n\t}\n}\n"
+    );
+    // Overlap is judged within the last line only (nft accepts this).
+    Ruleset::parse(
+        "table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\t\
+         elements = { 10.0.0.0/8 }\n\t\telements = { 10.2.0.0/16 }\n\t}\n}\n",
+        "f",
+    )
+    .unwrap();
+}
+
+#[test]
+fn adjacent_intervals_of_a_vmap_are_not_in_conflict() {
+    for (port, number) in [(20, Some(1)), (21, Some(1)), (31, None)] {
+        let p = ipv4(6, [10, 0, 0, 1], [10, 0, 0, 2], &tcp(1000, port, 0x02));
+        let r = verdict(
+            "inet",
+            "\t\ttcp dport vmap { 10-20 : accept, 21-30 : drop }",
+            &v4(&p),
+            &new_ct(),
+        );
+        let dropped = matches!(r, ChainResult::Drop { .. });
+        assert_eq!(
+            (dropped, rule_number(&r)),
+            (port == 21, number),
+            "port {port}"
+        );
+    }
+}
