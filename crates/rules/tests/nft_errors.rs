@@ -452,11 +452,25 @@ fn errors_name_line_column_and_reason() {
             ),
             "f:4:28: this key is in the map twice",
         ),
+        // A map declared again merges (nft); a key it has already is the
+        // kernel's EEXIST, at the element, as nft 1.0.6 reports it.
         (
             t(
-                "\tmap m {\n\t\ttype inet_service : verdict\n\t}\n\tmap m {\n\t\ttype inet_service : verdict\n\t}",
+                "\tmap m {\n\t\ttype inet_service : verdict\n\t\telements = { 22 : accept }\n\t}\n\tmap m {\n\t\ttype inet_service : verdict\n\t\telements = { 22 : drop, 80 : drop }\n\t}",
             ),
-            "f:5:6: `m` is declared twice (ctrack does not merge map declarations)",
+            "f:8:16: this key is in the map twice",
+        ),
+        (
+            t(
+                "\tmap m {\n\t\ttype inet_service : verdict\n\t}\n\tmap m {\n\t\ttype ipv4_addr : verdict\n\t}",
+            ),
+            "f:5:6: map `m` is redeclared with another type or flags",
+        ),
+        (
+            t(
+                "\tset m {\n\t\ttype inet_service\n\t}\n\tmap m {\n\t\ttype inet_service : verdict\n\t}",
+            ),
+            "f:5:6: map `m` is redeclared with another type or flags",
         ),
         (
             t("\tset s {\n\t\ttype inet_service : verdict\n\t}"),

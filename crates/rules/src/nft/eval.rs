@@ -51,7 +51,11 @@ pub(crate) fn build(cmds: Vec<TopCmd>) -> R<Vec<Table>> {
             .iter()
             .map(|v| resolve_verdict(table, v).map(|(v, _)| v))
             .collect::<R<Vec<_>>>()?;
-        b.tables[ti].sets[si].map = Some(resolved);
+        // In declaration order, as the elements were added.
+        b.tables[ti].sets[si]
+            .map
+            .get_or_insert_with(Vec::new)
+            .extend(resolved);
     }
     let pending = std::mem::take(&mut b.pending);
     for (t, c, rule) in pending {
@@ -140,18 +144,39 @@ impl Builder {
                 TableItem::Set(s) => {
                     let (def, verdicts) = named_set(s)?;
                     let table = &mut self.tables[ti];
-                    if let Some(verdicts) = verdicts {
-                        if table.sets.iter().any(|x| x.name == def.name) {
-                            return err(
-                                s.pos,
-                                format!(
-                                    "`{}` is declared twice (ctrack does not merge map declarations)",
-                                    s.name
-                                ),
-                            );
-                        }
-                        table.sets.push(def);
-                        self.pending_maps.push((ti, table.sets.len() - 1, verdicts));
+                    if let Some((verdicts, positions)) = verdicts {
+                        // A map declared again gets the new elements, as
+                        // nft merges it; a key it holds already is refused
+                        // (the kernel's EEXIST).
+                        let si = match table.sets.iter().position(|x| x.name == def.name) {
+                            Some(si) => {
+                                let old = &mut table.sets[si];
+                                if old.dtype != def.dtype
+                                    || old.interval != def.interval
+                                    || old.map.is_none()
+                                {
+                                    return err(
+                                        s.pos,
+                                        format!(
+                                            "map `{}` is redeclared with another type or flags",
+                                            s.name
+                                        ),
+                                    );
+                                }
+                                for (e, pos) in def.elems.into_iter().zip(positions) {
+                                    if old.elems.contains(&e) {
+                                        return err(pos, "this key is in the map twice");
+                                    }
+                                    old.elems.push(e);
+                                }
+                                si
+                            }
+                            None => {
+                                table.sets.push(def);
+                                table.sets.len() - 1
+                            }
+                        };
+                        self.pending_maps.push((ti, si, verdicts));
                         continue;
                     }
                     match table.sets.iter_mut().find(|x| x.name == def.name) {
@@ -507,7 +532,11 @@ fn helper_obj(family: Family, h: &HelperAst) -> R<HelperObj> {
 
 /// A `set` or `map` block; for a map also the verdict of each element,
 /// to be resolved once the chains are known.
-fn named_set(s: &SetAst) -> R<(SetDef, Option<Vec<VerdictAst>>)> {
+/// A set or map declaration; for a map also its verdicts and where each
+/// element was written.
+type NamedSet = (SetDef, Option<(Vec<VerdictAst>, Vec<Pos>)>);
+
+fn named_set(s: &SetAst) -> R<NamedSet> {
     let mut dtype = None;
     let mut typeof_key = None;
     let (mut interval, mut constant) = (false, false);
@@ -637,7 +666,8 @@ fn named_set(s: &SetAst) -> R<(SetDef, Option<Vec<VerdictAst>>)> {
         map: s.map.then(Vec::new),
         comment,
     };
-    Ok((def, s.map.then_some(verdicts)))
+    let positions = written.iter().map(|(p, _)| *p).collect();
+    Ok((def, s.map.then_some((verdicts, positions))))
 }
 
 /// A verdict as the kernel holds it, and the chain it jumps or goes to.

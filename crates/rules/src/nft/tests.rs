@@ -1441,3 +1441,20 @@ fn adjacent_intervals_of_a_vmap_are_not_in_conflict() {
         );
     }
 }
+
+#[test]
+fn a_map_declared_twice_holds_both_declarations_elements() {
+    // Listing as nft 1.0.6 printed it for the same file.
+    let text = "table ip t {\n\tmap m {\n\t\ttype inet_service : verdict\n\t\telements = { 22 : accept }\n\t}\n\
+                \tchain c {\n\t\ttype filter hook input priority 0;\n\t\ttcp dport vmap @m\n\t}\n\
+                \tmap m {\n\t\ttype inet_service : verdict\n\t\telements = { 80 : drop, 23 : jump c2 }\n\t}\n\
+                \tchain c2 {\n\t}\n}\n";
+    let r = rs(text);
+    assert_eq!(
+        r.listing(),
+        "table ip t {\n\tmap m {\n\t\ttype inet_service : verdict\n\t\t\
+         elements = { 22 : accept, 23 : jump c2, 80 : drop }\n\t}\n\n\
+         \tchain c {\n\t\ttype filter hook input priority filter; policy accept;\n\t\t\
+         tcp dport vmap @m\n\t}\n\n\tchain c2 {\n\t}\n}\n"
+    );
+}
