@@ -61,8 +61,8 @@ fn tuple_json(out: &mut dyn Write, t: &Tuple) -> io::Result<()> {
         "{{\"l3\":\"{}\",\"proto\":{},\"src\":\"{}\",\"dst\":\"{}\"",
         t.family.name(),
         t.proto,
-        t.src_ip(),
-        t.dst_ip()
+        super::summary::Ip(t.src_ip()),
+        super::summary::Ip(t.dst_ip())
     )?;
     match proto::find(t.family, t.proto).tuple_kind() {
         TupleKind::Ports => write!(out, ",\"sport\":{},\"dport\":{}", t.src_u, t.dst_u)?,

@@ -114,7 +114,7 @@ fn ipv6_summary(p: &[u8], out: &mut String) {
 /// buffer: the standard formatter goes through four padded integers, and a
 /// replay prints two addresses per frame.
 #[derive(Clone, Copy)]
-struct Ip(IpAddr);
+pub(super) struct Ip(pub(super) IpAddr);
 
 impl Display for Ip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
