@@ -154,7 +154,7 @@ fuzz_target!(|data: &[u8]| {
             let p = udp(family, src.0, dst.0, 20_000 + i as u16, dport, next);
             send(&mut ct, &p);
         }
-        let mut per: HashMap<(u64, u8), u32> = HashMap::new();
+        let mut per: HashMap<(u32, u8), u32> = HashMap::new();
         for e in ct.expectations().iter() {
             *per.entry((e.master_seq, e.spec.class)).or_default() += 1;
         }
