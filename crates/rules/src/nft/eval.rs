@@ -143,63 +143,53 @@ impl Builder {
                 }
                 TableItem::Set(s) => {
                     let (def, verdicts) = named_set(s)?;
+                    let is_map = verdicts.is_some();
                     let table = &mut self.tables[ti];
-                    if let Some((verdicts, positions)) = verdicts {
-                        // A map declared again gets the new elements, as
-                        // nft merges it; a key it holds already is refused
-                        // (the kernel's EEXIST).
-                        let si = match table.sets.iter().position(|x| x.name == def.name) {
-                            Some(si) => {
-                                let old = &mut table.sets[si];
-                                if old.dtype != def.dtype
-                                    || old.interval != def.interval
-                                    || old.map.is_none()
-                                {
-                                    return err(
-                                        s.pos,
-                                        format!(
-                                            "map `{}` is redeclared with another type or flags",
-                                            s.name
-                                        ),
-                                    );
-                                }
-                                for (e, pos) in def.elems.into_iter().zip(positions) {
-                                    if old.elems.contains(&e) {
-                                        return err(pos, "this key is in the map twice");
-                                    }
-                                    old.elems.push(e);
-                                }
-                                si
-                            }
-                            None => {
-                                table.sets.push(def);
-                                table.sets.len() - 1
-                            }
-                        };
-                        self.pending_maps.push((ti, si, verdicts));
-                        continue;
-                    }
-                    match table.sets.iter_mut().find(|x| x.name == def.name) {
-                        Some(old) => {
+                    // A set or map declared again gets the new elements, as
+                    // nft merges it; a key a map holds already is refused
+                    // (the kernel's EEXIST).
+                    let si = match table.sets.iter().position(|x| x.name == def.name) {
+                        Some(si) => {
+                            let old = &mut table.sets[si];
                             if old.dtype != def.dtype
                                 || old.interval != def.interval
-                                || old.map.is_some()
+                                || old.map.is_some() != is_map
                             {
                                 return err(
                                     s.pos,
                                     format!(
-                                        "set `{}` is redeclared with another type or flags",
+                                        "{} `{}` is redeclared with another type or flags",
+                                        if is_map { "map" } else { "set" },
                                         s.name
                                     ),
                                 );
                             }
-                            for e in def.elems {
-                                if !old.elems.contains(&e) {
-                                    old.elems.push(e);
+                            match &verdicts {
+                                Some((_, positions)) => {
+                                    for (e, pos) in def.elems.into_iter().zip(positions) {
+                                        if old.elems.contains(&e) {
+                                            return err(*pos, "this key is in the map twice");
+                                        }
+                                        old.elems.push(e);
+                                    }
+                                }
+                                None => {
+                                    for e in def.elems {
+                                        if !old.elems.contains(&e) {
+                                            old.elems.push(e);
+                                        }
+                                    }
                                 }
                             }
+                            si
                         }
-                        None => table.sets.push(def),
+                        None => {
+                            table.sets.push(def);
+                            table.sets.len() - 1
+                        }
+                    };
+                    if let Some((verdicts, _)) = verdicts {
+                        self.pending_maps.push((ti, si, verdicts));
                     }
                 }
                 TableItem::Comment(c) => self.tables[ti].comment = Some(c.clone()),
